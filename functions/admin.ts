@@ -1,0 +1,4 @@
+/** The admin Lambda: API Gateway HTTP API (payload 2.0) → lib/api, for the routes of the admin role. */
+import { lambdaHandler } from '../lib/api/lambda-adapter';
+
+export const handler = lambdaHandler('admin');

@@ -1,0 +1,4 @@
+/** The fetch Lambda: API Gateway HTTP API (payload 2.0) → lib/api, for the routes of the fetch role. */
+import { lambdaHandler } from '../lib/api/lambda-adapter';
+
+export const handler = lambdaHandler('fetch');
