@@ -1,0 +1,16 @@
+/** The CDK app (cdk.json `app`): one Streambed stack. */
+import { App, Tags } from 'aws-cdk-lib';
+import { DELETION_PROTECTION_CONTEXT } from './defaults';
+import { StreambedStack } from './streambed-stack';
+
+const app = new App();
+const deletionProtection = app.node.tryGetContext(DELETION_PROTECTION_CONTEXT) as boolean | string | undefined;
+
+new StreambedStack(app, 'Streambed', {
+  description: 'Streambed: Kafka-style event streaming on Lambda, API Gateway, S3 and DynamoDB',
+  // `-c streambed:deletionProtection=false` arrives as a string.
+  deletionProtection: deletionProtection === undefined ? undefined : String(deletionProtection) !== 'false',
+});
+Tags.of(app).add('project', 'streambed');
+
+app.synth();
