@@ -1,0 +1,152 @@
+/**
+ * The partitions table: one leader record per partition, the single point that orders appends.
+ * A commit is ONE conditional UpdateItem on this record (DynamoDB transactions are not available in
+ * the embedded emulator, and one write is cheaper): it advances the log end offset and records the
+ * commit as the partition's `lastCommit`, on condition that the end offset and leader epoch are
+ * still the ones the writer read.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchDelete, batchGet } from './batch-ops';
+import { dynamoCall, isConditionFailed } from './dynamo-errors';
+
+/** Where a run of offsets lives: one segment object. Also the shape of an offset-index entry. */
+export interface SegmentRef {
+  readonly baseOffset: number;
+  readonly count: number;
+  /** S3 key of the segment object. */
+  readonly key: string;
+  /** Size of the segment object in bytes. */
+  readonly bytes: number;
+  readonly minTimestamp: number;
+  readonly maxTimestamp: number;
+  /** `[relativeOffset, bytePosition]` of each batch, present when the object holds more than one. */
+  readonly batches?: ReadonlyArray<readonly [number, number]>;
+  /** Leader epoch under which the segment was committed. */
+  readonly leaderEpoch: number;
+  readonly committedAt: number;
+}
+
+export interface LeaderRecord {
+  readonly topicId: string;
+  readonly partition: number;
+  readonly logStartOffset: number;
+  /** Next offset to assign; every offset below it is committed: it is the high watermark. */
+  readonly logEndOffset: number;
+  readonly leaderEpoch: number;
+  /** The newest commit; its index entry may not be written yet (roll-forward). */
+  readonly lastCommit?: SegmentRef;
+  readonly updatedAt: number;
+}
+
+export interface CommitExpectation {
+  readonly logEndOffset: number;
+  readonly leaderEpoch: number;
+}
+
+export class LeaderTable {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(topicId: string, partition: number): Promise<LeaderRecord | undefined> {
+    const out = await dynamoCall('GetItem leader record', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { topicId, partition }, ConsistentRead: true })),
+    );
+    return out.Item as LeaderRecord | undefined;
+  }
+
+  /** The leader record, created empty if the partition has never been written. */
+  async ensure(topicId: string, partition: number): Promise<LeaderRecord> {
+    const existing = await this.get(topicId, partition);
+    if (existing) return existing;
+    const fresh: LeaderRecord = { topicId, partition, logStartOffset: 0, logEndOffset: 0, leaderEpoch: 0, updatedAt: Date.now() };
+    try {
+      await dynamoCall('PutItem leader record', () =>
+        this.doc.send(new PutCommand({ TableName: this.table, Item: fresh, ConditionExpression: 'attribute_not_exists(topicId)' })),
+      );
+      return fresh;
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const raced = await this.get(topicId, partition);
+      if (!raced) throw new Error(`leader record ${topicId}/${partition} vanished while being created`);
+      return raced;
+    }
+  }
+
+  /** Leader records of several partitions (missing ones are absent from the map). */
+  async getMany(topicId: string, partitions: number[]): Promise<Map<number, LeaderRecord>> {
+    const items = (await batchGet(this.doc, this.table, partitions.map((partition) => ({ topicId, partition })))) as unknown as LeaderRecord[];
+    return new Map(items.map((r) => [r.partition, r]));
+  }
+
+  /**
+   * Commits `commit` as the next run of offsets. Returns false when the condition failed: another
+   * writer committed first, or the leader epoch moved (the caller re-reads and decides).
+   */
+  async commit(topicId: string, partition: number, expected: CommitExpectation, commit: SegmentRef): Promise<boolean> {
+    try {
+      await dynamoCall('UpdateItem commit', () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { topicId, partition },
+            UpdateExpression: 'SET logEndOffset = :end, lastCommit = :commit, updatedAt = :now',
+            ConditionExpression: 'logEndOffset = :expected AND leaderEpoch = :epoch',
+            ExpressionAttributeValues: {
+              ':end': expected.logEndOffset + commit.count,
+              ':commit': commit,
+              ':now': Date.now(),
+              ':expected': expected.logEndOffset,
+              ':epoch': expected.leaderEpoch,
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Bumps the leader epoch: every writer that read an older epoch is fenced. Returns the new epoch. */
+  async bumpEpoch(topicId: string, partition: number): Promise<number> {
+    await this.ensure(topicId, partition);
+    const out = await dynamoCall('UpdateItem leader epoch', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { topicId, partition },
+          UpdateExpression: 'ADD leaderEpoch :one SET updatedAt = :now',
+          ExpressionAttributeValues: { ':one': 1, ':now': Date.now() },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return Number(out.Attributes?.leaderEpoch);
+  }
+
+  /** Removes every leader record of a topic incarnation. */
+  async deleteTopic(topicId: string): Promise<void> {
+    const keys: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall('Query leader records', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'topicId = :id',
+            ExpressionAttributeValues: { ':id': topicId },
+            ProjectionExpression: 'topicId, #p',
+            ExpressionAttributeNames: { '#p': 'partition' },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      keys.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await batchDelete(this.doc, this.table, keys);
+  }
+}
