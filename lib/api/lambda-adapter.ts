@@ -8,6 +8,7 @@ import type { ApiRequest, ApiResponse } from './http';
 import { matchRoute, routeByKey, type FunctionRole, type RouteMatch } from './routes';
 import { errorResponse, handleRequest } from './app';
 import { MAX_REQUEST_BYTES } from './http';
+import { drainBackground } from './background';
 
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -29,6 +30,9 @@ export function lambdaHandler(role: FunctionRole): LambdaHttpHandler {
     } catch (err) {
       response = errorResponse(err);
     }
+    // Lambda freezes the container once the handler returns: work accepted for later (acks=none)
+    // must finish first. The local stack (STREAMBED_RUNTIME=local) keeps running and need not wait.
+    if (process.env.STREAMBED_RUNTIME !== 'local') await drainBackground();
     return toResult(response);
   };
 }

@@ -1,0 +1,105 @@
+/** POST /v1/topics/{topic}/records */
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { StreambedError } from '../../errors';
+import { appendRecords, requirePartition, requireTopic } from '../../log';
+import { defaultPartition, type RecordInput } from '../../protocol';
+import type { Storage, TopicItem } from '../../storage';
+import { runInBackground } from '../background';
+import { decodeField, decodeNullable } from '../encoding';
+import type { ApiRequest, ApiResponse } from '../http';
+import { encodingSchema, jsonBody, parseWith, pathTopic } from '../validation';
+
+const headerSchema = z.object({
+  key: z.string({ error: 'header key must be a string' }),
+  value: z.string({ error: 'header value must be a string or null' }).nullable(),
+});
+
+const recordSchema = z.object({
+  key: z.string({ error: 'key must be a string or null' }).nullable().optional(),
+  value: z.string({ error: 'value is required: a string, or null' }).nullable(),
+  headers: z.array(headerSchema, { error: 'headers must be an array of {key, value}' }).optional(),
+  partition: z.number({ error: 'partition must be a non-negative integer' }).int('partition must be a non-negative integer').min(0, 'partition must be a non-negative integer').optional(),
+  timestamp: z.number({ error: 'timestamp must be epoch milliseconds' }).int('timestamp must be an integer (epoch ms)').min(0, 'timestamp must be ≥ 0').max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+const produceSchema = z.object({
+  records: z.array(recordSchema, { error: 'records must be an array of records' }).min(1, 'records must hold at least one record'),
+  encoding: encodingSchema.optional(),
+  acks: z.enum(['all', 'none'], { error: 'acks must be "all" or "none"' }).optional(),
+  producer: z.unknown().optional(),
+});
+
+interface Placed {
+  readonly partition: number;
+  readonly record: RecordInput;
+}
+
+export async function produceOp(storage: Storage, request: ApiRequest): Promise<ApiResponse> {
+  const body = parseWith(produceSchema, jsonBody(request));
+  if (body.producer !== undefined) {
+    throw new StreambedError('INVALID_REQUEST', 'idempotent produce ("producer") is not supported by this version yet; send without it');
+  }
+  const encoding = body.encoding ?? 'utf8';
+  const topic = await requireTopic(storage, pathTopic(request));
+  const now = Date.now();
+  const limit = topic.config['max.message.bytes'];
+  // Records without key or partition all go to one partition per request (Kafka's sticky
+  // partitioner): one segment object instead of one per partition, spread across requests.
+  let sticky: number | undefined;
+
+  // Everything is decoded and checked before anything is written: a bad record fails the request whole.
+  const placed: Placed[] = body.records.map((r, i) => {
+    const key = decodeNullable(r.key, encoding, `records[${i}].key`);
+    const value = decodeNullable(r.value, encoding, `records[${i}].value`);
+    const headers = (r.headers ?? []).map((h, j) => ({ key: h.key, value: decodeNullable(h.value, encoding, `records[${i}].headers[${j}].value`) }));
+    const size = (key?.length ?? 0) + (value?.length ?? 0) + headers.reduce((n, h) => n + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0);
+    if (size > limit) {
+      throw new StreambedError('RECORD_TOO_LARGE', `records[${i}] is ${size} bytes, over topic "${topic.name}"'s max.message.bytes ${limit}`);
+    }
+    let partition: number;
+    if (r.partition !== undefined) {
+      requirePartition(topic, r.partition);
+      partition = r.partition;
+    } else if (key !== null) {
+      partition = defaultPartition(key, topic.partitions);
+    } else {
+      sticky ??= randomInt(topic.partitions);
+      partition = sticky;
+    }
+    return { partition, record: { key, value, headers, timestamp: r.timestamp ?? now } };
+  });
+
+  if (body.acks === 'none') {
+    runInBackground(
+      () => appendAll(storage, topic, placed),
+      (err) => console.error(JSON.stringify({ level: 'error', msg: 'acks=none append failed', topic: topic.name, error: String(err) })),
+    );
+    return { status: 202, body: {} };
+  }
+  const offsets = await appendAll(storage, topic, placed);
+  return {
+    status: 200,
+    body: { records: placed.map((p, i) => ({ partition: p.partition, offset: offsets[i], timestamp: p.record.timestamp })) },
+  };
+}
+
+/** Appends each partition's records as one segment, partitions in parallel; offsets in request order. */
+async function appendAll(storage: Storage, topic: TopicItem, placed: Placed[]): Promise<number[]> {
+  const byPartition = new Map<number, number[]>();
+  placed.forEach((p, i) => {
+    const list = byPartition.get(p.partition);
+    if (list) list.push(i);
+    else byPartition.set(p.partition, [i]);
+  });
+  const offsets = new Array<number>(placed.length);
+  await Promise.all(
+    [...byPartition].map(async ([partition, indexes]) => {
+      const result = await appendRecords(storage, topic, partition, indexes.map((i) => placed[i].record));
+      indexes.forEach((i, k) => {
+        offsets[i] = result.baseOffset + k;
+      });
+    }),
+  );
+  return offsets;
+}
