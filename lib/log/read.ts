@@ -142,6 +142,8 @@ async function locateSegments(storage: Storage, leader: LeaderRecord, offset: nu
   let budgetRecords = 0;
   for (const ref of refs) {
     if (ref.baseOffset >= leader.logEndOffset) break;
+    // Already covered by an earlier (e.g. merged) entry: an index swap may be under way.
+    if (ref.baseOffset + ref.count <= expected) continue;
     const contains = ref.baseOffset <= expected && ref.baseOffset + ref.count > expected;
     if (!contains) {
       throw new StreambedError('UNAVAILABLE', `offset index of partition ${partition} has no segment at offset ${expected}; retry`, {
