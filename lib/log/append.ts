@@ -12,6 +12,7 @@ import { FencedError, StreambedError } from '../errors';
 import { encodeSegment, type CompressionType, type RecordInput } from '../protocol';
 import type { LeaderRecord, SegmentRef, Storage, TopicItem } from '../storage';
 import { failpoint } from './failpoints';
+import { checkProducer, type ProducerRequest } from './idempotence';
 import { notifyCommit } from './notifier';
 import { ensureIndexed } from './roll-forward';
 
@@ -19,11 +20,15 @@ export interface AppendResult {
   readonly baseOffset: number;
   readonly count: number;
   readonly leaderEpoch: number;
+  /** True when an idempotent producer's retry was answered with the original offsets. */
+  readonly duplicate?: boolean;
 }
 
 export interface AppendOptions {
   /** Give up on commit contention after this long (ms). */
   readonly commitTimeoutMs?: number;
+  /** Idempotent producer: the batch is appended at most once per (id, epoch, sequence). */
+  readonly producer?: ProducerRequest;
 }
 
 const MAX_BATCH_BYTES = 1024 * 1024;
@@ -43,6 +48,12 @@ export async function appendRecords(
     storage.leaders.ensure(topicId, partition),
   ]);
   const epoch = initial.leaderEpoch;
+  const { producer } = options;
+  // A retry of a batch already committed is answered before anything is written.
+  if (producer) {
+    const verdict = checkProducer(initial, producer, records.length, Date.now());
+    if (verdict.kind === 'duplicate') return { baseOffset: verdict.baseOffset, count: records.length, leaderEpoch: epoch, duplicate: true };
+  }
   const key = await storage.segments.putSegment(topicId, partition, segment.bytes);
   failpoint('append.after-segment-put');
 
@@ -63,6 +74,10 @@ export async function appendRecords(
         `partition ${topic.name}/${partition} moved to leader epoch ${leader.leaderEpoch} while this append held epoch ${epoch}; nothing was appended, retry`,
       );
     }
+    // Re-checked on every attempt: a racing copy of the same batch may have committed meanwhile
+    // (then this one's object stays an orphan and the original offsets are the answer).
+    const verdict = producer ? checkProducer(leader, producer, records.length, Date.now()) : undefined;
+    if (verdict?.kind === 'duplicate') return { baseOffset: verdict.baseOffset, count: records.length, leaderEpoch: epoch, duplicate: true };
     await ensureIndexed(storage, leader);
     const ref: SegmentRef = {
       baseOffset: leader.logEndOffset,
@@ -75,7 +90,8 @@ export async function appendRecords(
       leaderEpoch: epoch,
       committedAt: Date.now(),
     };
-    if (await storage.leaders.commit(topicId, partition, { logEndOffset: leader.logEndOffset, leaderEpoch: epoch }, ref)) {
+    const expected = { logEndOffset: leader.logEndOffset, leaderEpoch: epoch, hasProducersMap: leader.producers !== undefined };
+    if (await storage.leaders.commit(topicId, partition, expected, ref, verdict?.update(ref.baseOffset))) {
       failpoint('append.after-commit');
       await storage.index.putIfAbsent(topicId, partition, ref);
       ensureIndexed.remember(topicId, partition, ref.baseOffset);

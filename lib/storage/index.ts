@@ -30,6 +30,6 @@ export function sharedStorage(): Storage {
   return shared;
 }
 
-export type { SegmentRef, LeaderRecord } from './leader-table';
+export type { SegmentRef, LeaderRecord, ProducerState, ProducerUpdate } from './leader-table';
 export type { TopicItem, TopicConfig } from './topics-table';
 export type { SegmentStore, ByteRange } from './segment-store';

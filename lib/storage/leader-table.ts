@@ -35,7 +35,27 @@ export interface LeaderRecord {
   readonly leaderEpoch: number;
   /** The newest commit; its index entry may not be written yet (roll-forward). */
   readonly lastCommit?: SegmentRef;
+  /** Idempotent producers' state on this partition, by producer id (lib/log/idempotence.ts). */
+  readonly producers?: Readonly<Record<string, ProducerState>>;
   readonly updatedAt: number;
+}
+
+/** What the partition remembers of one idempotent producer. */
+export interface ProducerState {
+  readonly epoch: number;
+  /** The sequence the next batch of this epoch must start with. */
+  readonly nextSequence: number;
+  /** The last few batches committed, so a retry can be answered with its original offsets. */
+  readonly recent: ReadonlyArray<{ readonly sequence: number; readonly count: number; readonly baseOffset: number }>;
+  readonly lastSeen: number;
+}
+
+/** A change to the producers map made by the same conditional write as a commit. */
+export interface ProducerUpdate {
+  readonly id: string;
+  readonly state: ProducerState;
+  /** Producer ids to forget (expired). */
+  readonly expire: readonly string[];
 }
 
 export interface CommitExpectation {
@@ -60,7 +80,7 @@ export class LeaderTable {
   async ensure(topicId: string, partition: number): Promise<LeaderRecord> {
     const existing = await this.get(topicId, partition);
     if (existing) return existing;
-    const fresh: LeaderRecord = { topicId, partition, logStartOffset: 0, logEndOffset: 0, leaderEpoch: 0, updatedAt: Date.now() };
+    const fresh: LeaderRecord = { topicId, partition, logStartOffset: 0, logEndOffset: 0, leaderEpoch: 0, producers: {}, updatedAt: Date.now() };
     try {
       await dynamoCall('PutItem leader record', () =>
         this.doc.send(new PutCommand({ TableName: this.table, Item: fresh, ConditionExpression: 'attribute_not_exists(topicId)' })),
@@ -81,25 +101,54 @@ export class LeaderTable {
   }
 
   /**
-   * Commits `commit` as the next run of offsets. Returns false when the condition failed: another
-   * writer committed first, or the leader epoch moved (the caller re-reads and decides).
+   * Commits `commit` as the next run of offsets, and with it an idempotent producer's new state.
+   * Returns false when the condition failed: another writer committed first, or the leader epoch
+   * moved (the caller re-reads and decides). Producer state changes only through commits, and
+   * every commit moves `logEndOffset`, so the end-offset condition also guarantees the producer
+   * state the caller checked is still current.
    */
-  async commit(topicId: string, partition: number, expected: CommitExpectation, commit: SegmentRef): Promise<boolean> {
+  async commit(
+    topicId: string,
+    partition: number,
+    expected: CommitExpectation & { readonly hasProducersMap?: boolean },
+    commit: SegmentRef,
+    producer?: ProducerUpdate,
+  ): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':end': expected.logEndOffset + commit.count,
+      ':commit': commit,
+      ':now': Date.now(),
+      ':expected': expected.logEndOffset,
+      ':epoch': expected.leaderEpoch,
+    };
+    let set = 'SET logEndOffset = :end, lastCommit = :commit, updatedAt = :now';
+    let remove = '';
+    if (producer) {
+      if (expected.hasProducersMap) {
+        names['#pid'] = producer.id;
+        values[':pstate'] = producer.state;
+        set += ', producers.#pid = :pstate';
+        const gone = producer.expire.filter((id) => id !== producer.id);
+        if (gone.length > 0) {
+          gone.forEach((id, i) => (names[`#x${i}`] = id));
+          remove = ` REMOVE ${gone.map((_, i) => `producers.#x${i}`).join(', ')}`;
+        }
+      } else {
+        values[':producers'] = { [producer.id]: producer.state };
+        set += ', producers = :producers';
+      }
+    }
     try {
       await dynamoCall('UpdateItem commit', () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.table,
             Key: { topicId, partition },
-            UpdateExpression: 'SET logEndOffset = :end, lastCommit = :commit, updatedAt = :now',
+            UpdateExpression: set + remove,
             ConditionExpression: 'logEndOffset = :expected AND leaderEpoch = :epoch',
-            ExpressionAttributeValues: {
-              ':end': expected.logEndOffset + commit.count,
-              ':commit': commit,
-              ':now': Date.now(),
-              ':expected': expected.logEndOffset,
-              ':epoch': expected.leaderEpoch,
-            },
+            ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+            ExpressionAttributeValues: values,
           }),
         ),
       );

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { StreambedError } from '../../errors';
 import { appendRecords, requirePartition, requireTopic } from '../../log';
+import { checkProducer } from '../../log/idempotence';
 import { defaultPartition, type RecordInput } from '../../protocol';
 import type { Storage, TopicItem } from '../../storage';
 import { runInBackground } from '../background';
@@ -23,12 +24,27 @@ const recordSchema = z.object({
   timestamp: z.number({ error: 'timestamp must be epoch milliseconds' }).int('timestamp must be an integer (epoch ms)').min(0, 'timestamp must be ≥ 0').max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
+const producerSchema = z.object(
+  {
+    id: z.string({ error: 'producer.id must be a string' }).min(1, 'producer.id must not be empty').max(256, 'producer.id is at most 256 characters'),
+    epoch: z.number({ error: 'producer.epoch must be an integer' }).int('producer.epoch must be an integer').min(0, 'producer.epoch must be ≥ 0').max(2 ** 31 - 1),
+    sequences: z.record(
+      z.string().regex(/^\d+$/, 'producer.sequences keys are partition numbers'),
+      z.number({ error: 'a sequence must be an integer' }).int('a sequence must be an integer').min(0, 'a sequence must be ≥ 0').max(Number.MAX_SAFE_INTEGER),
+      { error: 'producer.sequences must map partition → first sequence' },
+    ),
+  },
+  { error: 'producer must be {"id", "epoch", "sequences"}' },
+);
+
 const produceSchema = z.object({
   records: z.array(recordSchema, { error: 'records must be an array of records' }).min(1, 'records must hold at least one record'),
   encoding: encodingSchema.optional(),
   acks: z.enum(['all', 'none'], { error: 'acks must be "all" or "none"' }).optional(),
-  producer: z.unknown().optional(),
+  producer: producerSchema.optional(),
 });
+
+type ProducerInput = z.infer<typeof producerSchema>;
 
 interface Placed {
   readonly partition: number;
@@ -37,9 +53,6 @@ interface Placed {
 
 export async function produceOp(storage: Storage, request: ApiRequest): Promise<ApiResponse> {
   const body = parseWith(produceSchema, jsonBody(request));
-  if (body.producer !== undefined) {
-    throw new StreambedError('INVALID_REQUEST', 'idempotent produce ("producer") is not supported by this version yet; send without it');
-  }
   const encoding = body.encoding ?? 'utf8';
   const topic = await requireTopic(storage, pathTopic(request));
   const now = Date.now();
@@ -58,6 +71,9 @@ export async function produceOp(storage: Storage, request: ApiRequest): Promise<
       throw new StreambedError('RECORD_TOO_LARGE', `records[${i}] is ${size} bytes, over topic "${topic.name}"'s max.message.bytes ${limit}`);
     }
     let partition: number;
+    if (body.producer && r.partition === undefined) {
+      throw new StreambedError('INVALID_REQUEST', `records[${i}].partition is required: with "producer" every record names its partition`);
+    }
     if (r.partition !== undefined) {
       requirePartition(topic, r.partition);
       partition = r.partition;
@@ -70,14 +86,16 @@ export async function produceOp(storage: Storage, request: ApiRequest): Promise<
     return { partition, record: { key, value, headers, timestamp: r.timestamp ?? now } };
   });
 
+  if (body.producer) checkSequences(body.producer, placed);
+
   if (body.acks === 'none') {
     runInBackground(
-      () => appendAll(storage, topic, placed),
+      () => appendAll(storage, topic, placed, body.producer),
       (err) => console.error(JSON.stringify({ level: 'error', msg: 'acks=none append failed', topic: topic.name, error: String(err) })),
     );
     return { status: 202, body: {} };
   }
-  const offsets = await appendAll(storage, topic, placed);
+  const offsets = await appendAll(storage, topic, placed, body.producer);
   return {
     status: 200,
     body: { records: placed.map((p, i) => ({ partition: p.partition, offset: offsets[i], timestamp: p.record.timestamp })) },
@@ -85,7 +103,15 @@ export async function produceOp(storage: Storage, request: ApiRequest): Promise<
 }
 
 /** Appends each partition's records as one segment, partitions in parallel; offsets in request order. */
-async function appendAll(storage: Storage, topic: TopicItem, placed: Placed[]): Promise<number[]> {
+function checkSequences(producer: ProducerInput, placed: Placed[]): void {
+  for (const p of new Set(placed.map((r) => r.partition))) {
+    if (producer.sequences[String(p)] === undefined) {
+      throw new StreambedError('INVALID_REQUEST', `producer.sequences has no first sequence for partition ${p}`);
+    }
+  }
+}
+
+async function appendAll(storage: Storage, topic: TopicItem, placed: Placed[], producer?: ProducerInput): Promise<number[]> {
   const byPartition = new Map<number, number[]>();
   placed.forEach((p, i) => {
     const list = byPartition.get(p.partition);
@@ -93,9 +119,20 @@ async function appendAll(storage: Storage, topic: TopicItem, placed: Placed[]): 
     else byPartition.set(p.partition, [i]);
   });
   const offsets = new Array<number>(placed.length);
+  if (producer && byPartition.size > 1) {
+    // Refuse a fenced or out-of-order request before ANY partition is written, so a multi-partition
+    // request fails whole. (A race after this check is still caught per partition at commit.)
+    await Promise.all(
+      [...byPartition].map(async ([partition, indexes]) => {
+        const leader = await storage.leaders.ensure(topic.topicId, partition);
+        checkProducer(leader, { id: producer.id, epoch: producer.epoch, sequence: producer.sequences[String(partition)] }, indexes.length, Date.now());
+      }),
+    );
+  }
   await Promise.all(
     [...byPartition].map(async ([partition, indexes]) => {
-      const result = await appendRecords(storage, topic, partition, indexes.map((i) => placed[i].record));
+      const idempotent = producer && { id: producer.id, epoch: producer.epoch, sequence: producer.sequences[String(partition)] };
+      const result = await appendRecords(storage, topic, partition, indexes.map((i) => placed[i].record), { producer: idempotent || undefined });
       indexes.forEach((i, k) => {
         offsets[i] = result.baseOffset + k;
       });
