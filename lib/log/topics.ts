@@ -131,6 +131,11 @@ export async function deleteTopic(storage: Storage, name: string): Promise<void>
     throw new StreambedError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`);
   }
   await storage.leaders.deleteTopic(topic.topicId);
-  for (let p = 0; p < topic.partitions; p++) await storage.index.deletePartition(topic.topicId, p);
+  // Up to 8 partitions' index entries at a time: a 1024-partition topic is not 1024 round trips in a row.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < topic.partitions) await storage.index.deletePartition(topic.topicId, next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(8, topic.partitions) }, worker));
   await storage.segments.deletePrefix(topicPrefix(topic.topicId));
 }
