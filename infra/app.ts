@@ -1,5 +1,6 @@
 /** The CDK app (cdk.json `app`): one Streambed stack. */
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { DELETION_PROTECTION_CONTEXT } from './defaults';
 import { StreambedStack } from './streambed-stack';
 
@@ -12,5 +13,8 @@ new StreambedStack(app, 'Streambed', {
   deletionProtection: deletionProtection === undefined ? undefined : String(deletionProtection) !== 'false',
 });
 Tags.of(app).add('project', 'streambed');
+// cdk-nag's AwsSolutions pack: `cdk synth` fails on any finding that was neither fixed nor
+// acknowledged with a reason (infra/nag-acknowledgments.ts, docs/security.md).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
 app.synth();

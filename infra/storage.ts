@@ -3,7 +3,7 @@
  * table per entry of TABLES (lib/storage/schema.ts), so the deployed layout is the local one.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type KeyType, type TableRole } from '../lib/storage/schema';
@@ -54,6 +54,8 @@ export class StreambedStorage extends Construct {
         encryption: TableEncryption.AWS_MANAGED,
         deletionProtection,
         removalPolicy: RemovalPolicy.RETAIN,
+        // Leader-record changes wake trigger dispatchers (infra/topic-trigger.ts, docs/triggers.md).
+        stream: role === 'partitions' ? StreamViewType.KEYS_ONLY : undefined,
       });
     }
     this.tables = tables;

@@ -3,14 +3,15 @@
  * group, source maps and esbuild settings fixed once. The entry is `functions/<role>.ts`.
  */
 import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { FunctionRole } from '../lib/api/routes';
-import { BUNDLED_WASM_FILES, FUNCTION_MEMORY_MB, FUNCTION_TIMEOUTS, LOG_RETENTION } from './defaults';
+import { BACKGROUND_TIMEOUTS, BUNDLED_WASM_FILES, FUNCTION_MEMORY_MB, FUNCTION_TIMEOUTS, LOG_RETENTION } from './defaults';
+import { isBackgroundRole, type StreambedRole } from './roles';
 
 /** The repository root: esbuild's working directory and the home of package-lock.json. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,12 +48,12 @@ const copyWasmFiles: ICommandHooks = {
 };
 
 export interface StreambedFunctionProps {
-  readonly role: FunctionRole;
+  readonly role: StreambedRole;
   /** Handler file. @default functions/<role>.ts */
   readonly entry?: string;
   /** Variables the handler reads (resource names); NODE_OPTIONS is added here. */
   readonly environment?: Readonly<Record<string, string>>;
-  /** @default FUNCTION_TIMEOUTS[role] */
+  /** @default FUNCTION_TIMEOUTS[role], or BACKGROUND_TIMEOUTS[role] for a background role */
   readonly timeout?: Duration;
   /** @default FUNCTION_MEMORY_MB */
   readonly memorySize?: number;
@@ -62,7 +63,7 @@ export interface StreambedFunctionProps {
 
 export class StreambedFunction extends NodejsFunction {
   /** Which routes this function serves (not to be confused with `role`, its IAM role). */
-  public readonly streambedRole: FunctionRole;
+  public readonly streambedRole: StreambedRole;
 
   constructor(scope: Construct, id: string, props: StreambedFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -70,7 +71,16 @@ export class StreambedFunction extends NodejsFunction {
       // The log group lives and dies with its function; its retention already bounds the data.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Its own execution role, allowed to write to its own log group only — not the managed
+    // AWSLambdaBasicExecutionRole, which may create and write every log group of the account
+    // (cdk-nag AwsSolutions-IAM4). Data access is added by grantRoleAccess (infra/access.ts).
+    const executionRole = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Streambed ${props.role} function execution role`,
+    });
+    logGroup.grantWrite(executionRole);
     super(scope, id, {
+      role: executionRole,
       description: `Streambed ${props.role} function`,
       entry: props.entry ?? path.join(PROJECT_ROOT, 'functions', `${props.role}.ts`),
       handler: 'handler',
@@ -79,7 +89,7 @@ export class StreambedFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? FUNCTION_MEMORY_MB,
-      timeout: props.timeout ?? FUNCTION_TIMEOUTS[props.role],
+      timeout: props.timeout ?? (isBackgroundRole(props.role) ? BACKGROUND_TIMEOUTS[props.role] : FUNCTION_TIMEOUTS[props.role]),
       logGroup,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {

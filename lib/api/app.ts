@@ -3,12 +3,16 @@
  * contract's error body. Runtime-neutral: it never sees Lambda or node:http types.
  */
 import { StreambedError, isStreambedError } from '../errors';
+import { telemetry } from '../observability';
 import { sharedStorage, type Storage } from '../storage';
+import { authorize } from './authorization';
 import type { ApiRequest, ApiResponse } from './http';
 import { fetchOp, listOffsetsOp } from './operations/fetch';
+import { commitOffsetsOp, fetchGroupOffsetsOp, heartbeatOp, joinGroupOp, leaveGroupOp, listGroupsOp } from './operations/groups';
 import { produceOp } from './operations/produce';
 import { createTopicOp, deleteTopicOp, describeTopicOp, listTopicsOp } from './operations/topics';
 import type { OperationName } from './routes';
+import { UPSTASH_OPERATIONS, upstashErrorResponse } from './upstash/operations';
 
 type Operation = (storage: Storage, request: ApiRequest) => Promise<ApiResponse>;
 
@@ -21,13 +25,23 @@ const OPERATIONS: Record<OperationName, Operation> = {
   fetch: fetchOp,
   listOffsets: listOffsetsOp,
   health: async () => ({ status: 200, body: { status: 'ok' } }),
+  joinGroup: joinGroupOp,
+  heartbeat: heartbeatOp,
+  leaveGroup: leaveGroupOp,
+  commitOffsets: commitOffsetsOp,
+  fetchGroupOffsets: fetchGroupOffsetsOp,
+  listGroups: listGroupsOp,
+  ...UPSTASH_OPERATIONS,
 };
 
 export async function handleRequest(request: ApiRequest, storage: Storage = sharedStorage()): Promise<ApiResponse> {
   try {
-    return await OPERATIONS[request.route.operation](storage, request);
+    // STREAMBED_ACL, when set: 401/403 before the operation runs, listings filtered after.
+    const access = authorize(request);
+    return access.filter(await OPERATIONS[request.route.operation](storage, request));
   } catch (err) {
-    return errorResponse(err);
+    // The Upstash-compatible routes answer errors in Upstash's shape (docs/upstash.md).
+    return request.route.role === 'upstash' ? upstashErrorResponse(err) : errorResponse(err);
   }
 }
 
@@ -37,8 +51,8 @@ export function errorResponse(err: unknown): ApiResponse {
   if (isStreambedError(err)) {
     e = err;
   } else {
-    // Not a failure we know: log it whole, tell the caller only that it may retry.
-    console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', error: String(err), stack: (err as Error)?.stack }));
+    // Not a failure we know: log it whole (redacted), tell the caller only that it may retry.
+    telemetry().logger.error('unexpected error', { error: err instanceof Error ? err : String(err) });
     e = new StreambedError('UNAVAILABLE', 'internal error; safe to retry', { cause: err });
   }
   const headers: Record<string, string> = {};

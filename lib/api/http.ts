@@ -16,6 +16,12 @@ export interface ApiRequest {
   readonly body: Buffer;
   /** Milliseconds left before the runtime gives up on this request (Lambda's remaining time). */
   readonly remainingTimeMs?: () => number;
+  /**
+   * Who is calling, as authenticated in front of the function: the IAM user/role ARN (API Gateway
+   * IAM auth) or the user name a Lambda authorizer or the local stack's Basic auth vouched for.
+   * Undefined when nobody authenticated the caller. Checked against STREAMBED_ACL (authorization.ts).
+   */
+  readonly principal?: string;
 }
 
 export interface ApiResponse {

@@ -4,11 +4,12 @@
  * local server matches requests against the same entries, and each Lambda dispatches on them.
  */
 import { StreambedError } from '../errors';
+import type { UpstashOperationName } from './upstash/operations';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /** One Lambda function per role (DESIGN.md: functions/). */
-export const FUNCTION_ROLES = ['produce', 'fetch', 'admin', 'health'] as const;
+export const FUNCTION_ROLES = ['produce', 'fetch', 'admin', 'health', 'groups', 'upstash'] as const;
 export type FunctionRole = (typeof FUNCTION_ROLES)[number];
 
 export type OperationName =
@@ -19,7 +20,14 @@ export type OperationName =
   | 'produce'
   | 'fetch'
   | 'listOffsets'
-  | 'health';
+  | 'health'
+  | 'joinGroup'
+  | 'heartbeat'
+  | 'leaveGroup'
+  | 'commitOffsets'
+  | 'fetchGroupOffsets'
+  | 'listGroups'
+  | UpstashOperationName;
 
 export interface RouteSpec {
   readonly method: HttpMethod;
@@ -38,7 +46,38 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/topics/{topic}/partitions/{partition}/records', role: 'fetch', operation: 'fetch' },
   { method: 'GET', path: '/v1/topics/{topic}/partitions/{partition}/offsets', role: 'fetch', operation: 'listOffsets' },
   { method: 'GET', path: '/v1/health', role: 'health', operation: 'health' },
+  { method: 'POST', path: '/v1/groups/{group}/members', role: 'groups', operation: 'joinGroup' },
+  { method: 'POST', path: '/v1/groups/{group}/members/{memberId}/heartbeat', role: 'groups', operation: 'heartbeat' },
+  { method: 'DELETE', path: '/v1/groups/{group}/members/{memberId}', role: 'groups', operation: 'leaveGroup' },
+  { method: 'POST', path: '/v1/groups/{group}/offsets', role: 'groups', operation: 'commitOffsets' },
+  { method: 'GET', path: '/v1/groups/{group}/offsets', role: 'groups', operation: 'fetchGroupOffsets' },
+  { method: 'GET', path: '/v1/groups', role: 'groups', operation: 'listGroups' },
+  // Upstash Kafka REST compatibility (docs/upstash.md): at the root, HTTP Basic auth, Upstash's shapes.
+  ...upstashRoutes(),
 ];
+
+/** Upstash's documented methods: `[GET | POST]` where its docs say so (@upstash/kafka uses POST, and GET for listings). */
+function upstashRoutes(): RouteSpec[] {
+  const both = (path: string, operation: OperationName): RouteSpec[] => [
+    { method: 'GET', path, role: 'upstash', operation },
+    { method: 'POST', path, role: 'upstash', operation },
+  ];
+  return [
+    ...both('/produce', 'upstashProduce'),
+    ...both('/produce/{topic}', 'upstashProduce'),
+    ...both('/produce/{topic}/{message}', 'upstashProducePath'),
+    ...both('/fetch', 'upstashFetch'),
+    ...both('/consume/{group}/{instance}', 'upstashConsume'),
+    ...both('/consume/{group}/{instance}/{topic}', 'upstashConsume'),
+    ...both('/commit/{group}/{instance}', 'upstashCommit'),
+    ...both('/committed/{group}/{instance}', 'upstashCommitted'),
+    { method: 'POST', path: '/delete-consumer/{group}/{instance}', role: 'upstash', operation: 'upstashDeleteConsumer' },
+    { method: 'DELETE', path: '/delete-consumer/{group}/{instance}', role: 'upstash', operation: 'upstashDeleteConsumer' },
+    ...both('/offsets/{timestamp}', 'upstashOffsets'),
+    { method: 'GET', path: '/topics', role: 'upstash', operation: 'upstashTopics' },
+    { method: 'GET', path: '/consumers', role: 'upstash', operation: 'upstashConsumers' },
+  ];
+}
 
 /** `"POST /v1/topics"`: the API Gateway v2 route key of a route. */
 export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {

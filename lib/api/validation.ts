@@ -5,17 +5,42 @@
 import { z } from 'zod';
 import { StreambedError, type ErrorCode } from '../errors';
 import type { ApiRequest } from './http';
+import { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses the body as strict UTF-8 JSON (400 INVALID_REQUEST otherwise). */
+/** Parsed bodies by body buffer: authorization and the operation may both read one request's body. */
+const parsed = new WeakMap<Buffer, { value: unknown } | { error: StreambedError }>();
+
+/**
+ * Parses the body as strict UTF-8 JSON nested at most MAX_JSON_DEPTH levels (400 INVALID_REQUEST
+ * otherwise). Parsed once per request.
+ */
 export function jsonBody(request: ApiRequest): unknown {
-  if (request.body.length === 0) throw new StreambedError('INVALID_REQUEST', 'the request needs a JSON body');
+  let result = parsed.get(request.body);
+  if (!result) {
+    try {
+      result = { value: parseJson(request.body) };
+    } catch (err) {
+      if (!(err instanceof StreambedError)) throw err;
+      result = { error: err };
+    }
+    parsed.set(request.body, result);
+  }
+  if ('error' in result) throw result.error;
+  return result.value;
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) throw new StreambedError('INVALID_REQUEST', 'the request needs a JSON body');
   let text: string;
   try {
-    text = utf8.decode(request.body);
+    text = utf8.decode(body);
   } catch {
     throw new StreambedError('INVALID_REQUEST', 'the request body is not valid UTF-8');
+  }
+  if (exceedsJsonDepth(body)) {
+    throw new StreambedError('INVALID_REQUEST', `the request body nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteMatch } from '../api/routes';
 import { routeKey } from '../api/routes';
 
@@ -25,8 +25,11 @@ export function newRequestMeta(): RequestMeta {
   return { requestId: randomBytes(10).toString('base64'), startedAt: new Date() };
 }
 
-/** The payload-2.0 event API Gateway would send for this request and route. */
-export function toEvent(req: IncomingMessage, body: Buffer, match: RouteMatch, meta: RequestMeta): APIGatewayProxyEventV2 {
+/**
+ * The payload-2.0 event API Gateway would send for this request and route. An authenticated
+ * `principal` goes where a Lambda authorizer's context would (`requestContext.authorizer.lambda`).
+ */
+export function toEvent(req: IncomingMessage, body: Buffer, match: RouteMatch, meta: RequestMeta, principal?: string): APIGatewayProxyEventV2 {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
@@ -41,7 +44,7 @@ export function toEvent(req: IncomingMessage, body: Buffer, match: RouteMatch, m
   if (socketPort !== undefined) headers['x-forwarded-port'] ??= String(socketPort);
   headers['x-amzn-trace-id'] ??= traceId(meta.startedAt);
   const pathParameters = Object.keys(match.pathParameters).length > 0 ? { ...match.pathParameters } : undefined;
-  return {
+  const event: APIGatewayProxyEventV2WithLambdaAuthorizer<{ principal: string }> | APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: key,
     rawPath,
@@ -66,11 +69,13 @@ export function toEvent(req: IncomingMessage, body: Buffer, match: RouteMatch, m
       stage: '$default',
       time: clfTime(meta.startedAt),
       timeEpoch: meta.startedAt.getTime(),
+      ...(principal !== undefined ? { authorizer: { lambda: { principal } } } : {}),
     },
     pathParameters,
     body: body.length > 0 ? body.toString('base64') : undefined,
     isBase64Encoded: body.length > 0,
   };
+  return event;
 }
 
 /** Lower-cased names, duplicates joined with ","; Cookie headers move to `cookies`, as API Gateway does. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { lockDataDir } from './data-dir-lock';
+import { repairS3rverStore } from './s3rver-repair';
 import { LOCAL_HOST, closeServer, listen } from './listen';
 
 export interface EmulatorOptions {
@@ -45,6 +46,17 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
 
   const unlock = await lockDataDir(options.dataDir);
 
+  // A PUT cut short by a kill -9 would otherwise make s3rver fail every listing of the bucket.
+  let repaired: string[];
+  try {
+    repaired = await repairS3rverStore(s3Dir);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+  for (const object of repaired) {
+    process.stderr.write(`${JSON.stringify({ level: 'warn', msg: 'removed an object left half-written by a crash (never acknowledged)', object })}\n`);
+  }
   // s3rver's own run() leaves a listen error (EADDRINUSE) unhandled, so it gets a server of ours.
   const s3 = createServer(new S3rver({ directory: s3Dir, silent: true }).callback());
   let s3Port: number;

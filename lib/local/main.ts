@@ -8,6 +8,8 @@ import { DataDirInUseError } from './data-dir-lock';
 import { PortInUseError } from './listen';
 import { S3RVER_CREDENTIALS } from './emulators';
 import { LOCAL_DEFAULTS, startLocalStack, type LocalStack } from './stack';
+import { loadTriggerConfig, TriggerConfigError, type LocalTrigger } from './trigger-config';
+import { triggerLeaseMsFromEnv } from './trigger-host';
 
 const PORT_SETTING: Record<PortInUseError['service'], string> = {
   http: 'PORT',
@@ -30,7 +32,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function banner(stack: LocalStack): string {
+function banner(stack: LocalStack, triggers: readonly LocalTrigger[]): string {
   const { config } = stack;
   const lines = [`Streambed listening on ${stack.url}`];
   if (stack.dataDir !== undefined) {
@@ -43,8 +45,8 @@ function banner(stack: LocalStack): string {
   }
   lines.push(`  tables              ${Object.values(config.tables).join(', ')}`);
   lines.push(stack.dataDir !== undefined ? `  data dir            ${path.resolve(stack.dataDir)}` : '  data dir            (kept by the external endpoint)');
-  if (process.env.STREAMBED_CONFIG) {
-    lines.push(`  STREAMBED_CONFIG=${process.env.STREAMBED_CONFIG}: triggers are not supported by the local stack yet; ignored`);
+  for (const t of triggers) {
+    lines.push(`  trigger             ${t.settings.name}: ${t.settings.topic} -> ${t.handlerRef} (group trigger.${t.settings.name})`);
   }
   lines.push('  stop with Ctrl-C (SIGINT) or SIGTERM');
   return `${lines.join('\n')}\n`;
@@ -60,9 +62,20 @@ async function main(): Promise<void> {
     endpoint,
   };
 
+  let triggers: LocalTrigger[] = [];
+  let triggerLeaseMs: number | undefined;
+  if (process.env.STREAMBED_CONFIG) {
+    try {
+      triggerLeaseMs = triggerLeaseMsFromEnv();
+      triggers = await loadTriggerConfig(process.env.STREAMBED_CONFIG);
+    } catch (err) {
+      fail(err instanceof TriggerConfigError || err instanceof Error ? err.message : String(err));
+    }
+  }
+
   let stack: LocalStack;
   try {
-    stack = await startLocalStack(options);
+    stack = await startLocalStack({ ...options, triggers, triggerLeaseMs });
   } catch (err) {
     if (err instanceof PortInUseError) {
       fail(`${err.message}; stop whatever holds it or set ${PORT_SETTING[err.service]} to another port (0 picks a free one)`);
@@ -76,7 +89,7 @@ async function main(): Promise<void> {
   }
 
   // One write, so a reader of the pipe sees the whole banner together with the ready line.
-  process.stdout.write(banner(stack));
+  process.stdout.write(banner(stack, triggers));
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {

@@ -4,14 +4,28 @@
  * into a payload-2.0 event and handed to the very Lambda handler of its function role
  * (functions/<role>.ts); the handler's result is written back. Nothing of the API lives here.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { aclFromEnv } from '../api/acl';
 import { MAX_REQUEST_BYTES } from '../api/http';
 import { matchRoute, type FunctionRole } from '../api/routes';
 import { StreambedError, isStreambedError } from '../errors';
+import { METRICS_NAMESPACE } from '../observability/metrics';
+import type { MemoryTelemetry } from '../observability/memory-telemetry';
 import { INVOCATION_TIMEOUT_MS, fromResult, lambdaContext, newRequestMeta, toEvent, type HttpReply, type RequestMeta } from './api-gateway';
+import { basicAuthenticator } from './basic-auth';
 import { closeServer, listen } from './listen';
+
+/**
+ * The request line plus headers may take at most this many bytes (Node's `maxHeaderSize`): API
+ * Gateway's own limit for HTTP APIs (10 KiB), so what works locally also gets through on AWS.
+ * Larger requests get 431 with the REQUEST_TOO_LARGE code.
+ */
+export const MAX_HEADER_BYTES = 10 * 1024;
+
+/** Local-only route (never deployed): the in-memory metrics summary. */
+export const LOCAL_METRICS_PATH = '/v1/metrics';
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
@@ -23,10 +37,13 @@ export interface LocalServerOptions {
   /** Function timeout (default 30 s, API Gateway's integration limit). */
   readonly timeoutMs?: number;
   /**
-   * `user:password` required as HTTP Basic auth on every route (the local stand-in for the
-   * deployed API's IAM auth); default STREAMBED_BASIC_AUTH; unset = auth off, credentials ignored.
+   * `user:password` (or a JSON object of users → passwords) required as HTTP Basic auth on every
+   * route (the local stand-in for the deployed API's IAM auth); default STREAMBED_BASIC_AUTH;
+   * unset = auth off, credentials ignored. The user becomes the request's principal (STREAMBED_ACL).
    */
   readonly basicAuth?: string;
+  /** Served as a summary at GET /v1/metrics when given (the local stack passes its own). */
+  readonly telemetry?: MemoryTelemetry;
 }
 
 export interface LocalServer {
@@ -43,7 +60,12 @@ export function createLocalServer(options: LocalServerOptions = {}): LocalServer
   const loadHandler = options.loadHandler ?? importHandler;
   const logRequests = options.logRequests ?? process.env.STREAMBED_LOG_REQUESTS === '1';
   const timeoutMs = options.timeoutMs ?? INVOCATION_TIMEOUT_MS;
-  const authorized = basicAuthCheck(options.basicAuth ?? (process.env.STREAMBED_BASIC_AUTH || undefined));
+  const basicAuth = options.basicAuth ?? (process.env.STREAMBED_BASIC_AUTH || undefined);
+  const authenticate = basicAuthenticator(basicAuth);
+  // A bad ACL, or an ACL nobody could satisfy, stops the stack at start rather than at a request.
+  if (aclFromEnv() && basicAuth === undefined) {
+    throw new Error('STREAMBED_ACL needs STREAMBED_BASIC_AUTH: the ACL names users, and only Basic auth says who is calling');
+  }
   // Requests being served, and handler invocations (which may outlive a timed-out request).
   const requests = new Set<Promise<unknown>>();
   const invocations = new Set<Promise<unknown>>();
@@ -80,19 +102,30 @@ export function createLocalServer(options: LocalServerOptions = {}): LocalServer
     bytesIn = body.length;
 
     let reply: HttpReply;
+    // Errors of the Upstash-compatible routes are Upstash-shaped (docs/upstash.md), 401 included.
+    let upstashShape = false;
     try {
+      const auth = authenticate(req.headers.authorization);
+      const unauthorized = (): StreambedError =>
+        new StreambedError('UNAUTHORIZED', 'this local stack requires HTTP Basic credentials (STREAMBED_BASIC_AUTH); send an Authorization: Basic header');
+      if (options.telemetry && rawPath.replace(/\/$/, '') === LOCAL_METRICS_PATH) {
+        route = `GET ${LOCAL_METRICS_PATH}`;
+        if (!auth.ok) throw unauthorized();
+        if ((req.method ?? 'GET').toUpperCase() !== 'GET') throw new StreambedError('INVALID_REQUEST', `method ${req.method} is not allowed on ${LOCAL_METRICS_PATH}`, { status: 405 });
+        writeReply(res, jsonReply(200, options.telemetry.metrics.summary(METRICS_NAMESPACE)), meta, closing);
+        return;
+      }
       const match = matchRoute(req.method ?? 'GET', rawPath);
       route = `${match.route.method} ${match.route.path}`;
-      if (!authorized(req.headers.authorization)) {
-        throw new StreambedError('UNAUTHORIZED', 'this local stack requires HTTP Basic credentials (STREAMBED_BASIC_AUTH); send an Authorization: Basic header');
-      }
+      upstashShape = match.route.role === 'upstash';
+      if (!auth.ok) throw unauthorized();
       const handler = await loadHandler(match.route.role);
-      const event = toEvent(req, body, match, meta);
+      const event = toEvent(req, body, match, meta, auth.principal);
       const context = lambdaContext(`streambed-${match.route.role}`, meta, timeoutMs);
       const result = await withTimeout(track(invocations, handler(event, context)), timeoutMs);
       reply = fromResult(result);
     } catch (err) {
-      reply = await errorReply(err);
+      reply = await errorReply(err, upstashShape);
     }
     if (reply.status === 401) reply.headers['www-authenticate'] = 'Basic realm="streambed", charset="UTF-8"';
     writeReply(res, reply, meta, closing);
@@ -105,7 +138,10 @@ export function createLocalServer(options: LocalServerOptions = {}): LocalServer
       res.destroy();
     });
   };
-  const server = createServer(onRequest);
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, onRequest);
+  // Requests Node refuses before they become requests (headers over MAX_HEADER_BYTES, malformed
+  // HTTP) get the contract's JSON error body instead of Node's bare status line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => refuseMalformed(err, socket));
   // `Expect: 100-continue` (curl does it for large bodies): a body declared too large gets its
   // 413 instead of the invitation to send it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -133,16 +169,28 @@ export function createLocalServer(options: LocalServerOptions = {}): LocalServer
   };
 }
 
-/** A constant-time check of an Authorization header against `user:password`; all pass when unset. */
-function basicAuthCheck(expected: string | undefined): (header: string | undefined) => boolean {
-  if (expected === undefined) return () => true;
-  if (!expected.includes(':')) throw new Error('STREAMBED_BASIC_AUTH must be user:password');
-  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-  const want = digest(expected);
-  return (header) => {
-    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-    return m !== null && timingSafeEqual(digest(Buffer.from(m[1], 'base64').toString('utf8')), want);
-  };
+function jsonReply(status: number, body: unknown): HttpReply {
+  return { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+/** Answers a request Node could not parse (see `clientError`), then closes the connection. */
+function refuseMalformed(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  let e: StreambedError;
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    e = new StreambedError('REQUEST_TOO_LARGE', `the request line and headers are over ${MAX_HEADER_BYTES} bytes; send shorter headers and URLs`, { status: 431 });
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    e = new StreambedError('INVALID_REQUEST', 'the request headers did not arrive in time', { status: 408 });
+  } else {
+    e = new StreambedError('INVALID_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'})`);
+  }
+  const body = JSON.stringify(e.toBody());
+  socket.end(
+    `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 const handlers = new Map<FunctionRole, Promise<LambdaHttpHandler>>();
@@ -171,8 +219,12 @@ function importHandler(role: FunctionRole): Promise<LambdaHttpHandler> {
  * imported lazily, like the handlers, so nothing of the data path loads before the storage
  * settings are in process.env; if it cannot load, a bare contract-shaped error is sent instead.
  */
-async function errorReply(err: unknown): Promise<HttpReply> {
+async function errorReply(err: unknown, upstashShape = false): Promise<HttpReply> {
   try {
+    if (upstashShape) {
+      const [{ upstashErrorResponse }, { toResult }] = await Promise.all([import('../api/upstash/errors'), import('../api/lambda-adapter')]);
+      return fromResult(toResult(upstashErrorResponse(err)));
+    }
     const [{ errorResponse }, { toResult }] = await Promise.all([import('../api/app'), import('../api/lambda-adapter')]);
     return fromResult(toResult(errorResponse(err)));
   } catch (importErr) {

@@ -12,6 +12,12 @@ import { ensureResources } from './bootstrap';
 import { S3RVER_CREDENTIALS, startEmulators, type Emulators } from './emulators';
 import { LOCAL_HOST } from './listen';
 import { createLocalServer } from './server';
+import { installTelemetry } from '../observability/registry';
+import { MemoryTelemetry } from '../observability/memory-telemetry';
+import { createStorage } from '../storage';
+import { maintenanceIntervalFromEnv, startMaintenanceTimer } from './maintenance-timer';
+import type { LocalTrigger } from './trigger-config';
+import { startTriggerHost, triggerLeaseMsFromEnv } from './trigger-host';
 
 export interface LocalStackOptions {
   /** HTTP port; 0 picks a free one (default 8080). */
@@ -26,6 +32,12 @@ export interface LocalStackOptions {
   readonly endpoint?: string;
   /** Log one JSON line per request on stderr (default: STREAMBED_LOG_REQUESTS=1). */
   readonly logRequests?: boolean;
+  /** Maintenance (retention, compaction, GC) every this many ms; 0 = off (default: STREAMBED_MAINTENANCE_INTERVAL_MS or 30 s). */
+  readonly maintenanceIntervalMs?: number;
+  /** Triggers to run in this process (from STREAMBED_CONFIG: lib/local/trigger-config.ts). */
+  readonly triggers?: readonly LocalTrigger[];
+  /** Lease of each trigger partition (default: STREAMBED_TRIGGER_LEASE_MS or 30 s). */
+  readonly triggerLeaseMs?: number;
   /** How long stop() waits for in-flight requests and background appends (default 10 s). */
   readonly shutdownGraceMs?: number;
 }
@@ -68,8 +80,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bootstrapClients.dynamo.destroy();
     }
 
-    const http = createLocalServer({ logRequests: options.logRequests });
+    // Metrics aggregate in memory (GET /v1/metrics) instead of EMF lines: installed before the
+    // first handler runs, so the Lambda adapter finds it and does not install Powertools.
+    const telemetry = new MemoryTelemetry();
+    installTelemetry(telemetry);
+    const http = createLocalServer({ logRequests: options.logRequests, telemetry });
     const port = await http.listen(options.port ?? LOCAL_DEFAULTS.port);
+    // The deployed schedule's stand-in (lib/local/maintenance-timer.ts), on clients of its own.
+    const maintenanceClients = createClients(config);
+    const maintenance = startMaintenanceTimer(createStorage(maintenanceClients), options.maintenanceIntervalMs ?? maintenanceIntervalFromEnv());
+    // Event-source triggers (lib/triggers), in-process, on clients of their own.
+    const url = `http://${LOCAL_HOST}:${port}`;
+    const triggerClients = options.triggers?.length ? createClients(config) : undefined;
+    const triggers = triggerClients
+      ? startTriggerHost(createStorage(triggerClients), options.triggers ?? [], url, options.triggerLeaseMs ?? triggerLeaseMsFromEnv())
+      : undefined;
     let stopping: Promise<void> | undefined;
     return {
       url: `http://${LOCAL_HOST}:${port}`,
@@ -81,8 +106,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stop() {
         stopping ??= (async () => {
           const deadline = Date.now() + graceMs;
-          await http.close(graceMs);
+          // Triggers first: a handler may still call the API while its batch finishes.
+          await Promise.race([triggers?.stop(), sleep(deadline - Date.now())]);
+          await http.close(Math.max(0, deadline - Date.now()));
           await Promise.race([drainBackground(), sleep(deadline - Date.now())]);
+          await Promise.race([maintenance.stop(), sleep(deadline - Date.now())]);
+          maintenanceClients.s3.destroy();
+          maintenanceClients.dynamo.destroy();
+          triggerClients?.s3.destroy();
+          triggerClients?.dynamo.destroy();
           await emulators?.stop();
         })();
         return stopping;

@@ -29,6 +29,8 @@ export interface AppendOptions {
   readonly commitTimeoutMs?: number;
   /** Idempotent producer: the batch is appended at most once per (id, epoch, sequence). */
   readonly producer?: ProducerRequest;
+  /** Called each time the conditional commit loses a race (another writer committed first). */
+  readonly onCommitConflict?: () => void;
 }
 
 const MAX_BATCH_BYTES = 1024 * 1024;
@@ -98,6 +100,7 @@ export async function appendRecords(
       notifyCommit(topicId, partition);
       return { baseOffset: ref.baseOffset, count: ref.count, leaderEpoch: epoch };
     }
+    options.onCommitConflict?.();
     if (Date.now() > deadline) {
       throw new StreambedError('UNAVAILABLE', `commit to ${topic.name}/${partition} lost ${attempt + 1} races in a row; retry`);
     }

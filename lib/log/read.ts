@@ -99,7 +99,10 @@ export async function readRecords(
     const decoded = await Promise.all(group.map((ref) => readSegment(storage, ref, offset, limits.maxBytes)));
     for (const segmentRecords of decoded) {
       for (const r of segmentRecords) {
-        if (r.offset < offset || r.offset >= leader.logEndOffset) continue;
+        // Below the next offset due: before the fetch offset, or already read from an earlier
+        // segment whose range this one overlaps (only if two maintenance runs ever raced).
+        const due = records.length > 0 ? records[records.length - 1].offset + 1 : offset;
+        if (r.offset < due || r.offset >= leader.logEndOffset) continue;
         const size = recordSize(r);
         if (records.length >= limits.maxRecords || (records.length > 0 && bytes + size > limits.maxBytes)) {
           done = true;
@@ -121,6 +124,32 @@ export async function readRecords(
  * the index on the way (roll-forward).
  */
 async function locateSegments(storage: Storage, leader: LeaderRecord, offset: number, limits: ReadLimits): Promise<SegmentRef[]> {
+  // The two index queries below run in parallel, so they can straddle a step of a maintenance
+  // swap (docs/maintenance.md): the floor query sees an entry the other query no longer does, and
+  // the chain breaks. Such a hole is gone when looked up again. One that stays is retention's (the
+  // offset is now below the log start: 416) or a bug (503).
+  for (let attempt = 1; ; attempt++) {
+    const chosen = await locateSegmentsOnce(storage, leader, offset, limits);
+    if (chosen.length > 0) return chosen;
+    if (attempt >= LOCATE_ATTEMPTS) {
+      // Retention may have moved the log start past `offset` since `leader` was read.
+      const now = await storage.leaders.get(leader.topicId, leader.partition);
+      if (now && offset < now.logStartOffset) {
+        throw new StreambedError(
+          'OFFSET_OUT_OF_RANGE',
+          `offset ${offset} is below partition ${leader.partition}'s log start offset ${now.logStartOffset} (retention removed it); fetch from an offset in [${now.logStartOffset}, ${now.logEndOffset}]`,
+        );
+      }
+      throw new StreambedError('UNAVAILABLE', `offset index of partition ${leader.partition} has no segment at offset ${offset}; retry`);
+    }
+  }
+}
+
+/** Lookups of the index per fetch before a hole at the fetch offset is reported. */
+const LOCATE_ATTEMPTS = 3;
+
+/** The contiguous segments from `offset` on, up to the first hole (none when the hole is at `offset`). */
+async function locateSegmentsOnce(storage: Storage, leader: LeaderRecord, offset: number, limits: ReadLimits): Promise<SegmentRef[]> {
   const { topicId, partition } = leader;
   const [floor, after] = await Promise.all([
     storage.index.floor(topicId, partition, offset),
@@ -145,19 +174,13 @@ async function locateSegments(storage: Storage, leader: LeaderRecord, offset: nu
     // Already covered by an earlier (e.g. merged) entry: an index swap may be under way.
     if (ref.baseOffset + ref.count <= expected) continue;
     const contains = ref.baseOffset <= expected && ref.baseOffset + ref.count > expected;
-    if (!contains) {
-      throw new StreambedError('UNAVAILABLE', `offset index of partition ${partition} has no segment at offset ${expected}; retry`, {
-        retriable: true,
-      });
-    }
+    // A hole after some segments: serve those; the next fetch starts at the hole and looks again.
+    if (!contains) break;
     chosen.push(ref);
     budgetRecords += ref.baseOffset + ref.count - expected;
     budgetBytes += ref.bytes;
     expected = ref.baseOffset + ref.count;
     if (budgetRecords >= limits.maxRecords || budgetBytes >= limits.maxBytes) break;
-  }
-  if (chosen.length === 0) {
-    throw new StreambedError('UNAVAILABLE', `offset index of partition ${partition} has no segment at offset ${offset}; retry`);
   }
   return chosen;
 }

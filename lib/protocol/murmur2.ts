@@ -10,7 +10,7 @@ const M = 0x5bd1e995;
 const R = 24;
 
 /** Kafka's `Utils.murmur2`: a signed 32-bit hash of `key`. */
-export function murmur2(key: Buffer): number {
+export function murmur2(key: Uint8Array): number {
   const length = key.length;
   let h = SEED ^ length;
   const tail = length & ~3;
@@ -44,7 +44,7 @@ export function toPositive(n: number): number {
 }
 
 /** The partition Kafka's default partitioner picks for a record with this key. */
-export function defaultPartition(key: Buffer, partitionCount: number): number {
+export function defaultPartition(key: Uint8Array, partitionCount: number): number {
   if (!Number.isInteger(partitionCount) || partitionCount < 1) {
     throw new RangeError(`partitionCount must be a positive integer, got ${partitionCount}`);
   }

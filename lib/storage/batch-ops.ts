@@ -42,3 +42,18 @@ export async function batchDelete(doc: DynamoDBDocumentClient, table: string, ke
     }
   }
 }
+
+/** Puts items (unconditionally), 25 per BatchWriteItem, retrying unprocessed ones. */
+export async function batchPut(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_ROUNDS) throw new Error(`BatchWriteItem on ${table} left ${pending.length} puts unprocessed`);
+      if (round > 0) await sleep(20 * 2 ** round);
+      const res = await dynamoCall('BatchWriteItem', () =>
+        doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } })),
+      );
+      pending = (res.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
+}

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BUCKET_ENV, LOCAL_NAMES, TABLES, type TableRole } from './schema';
+import { installFaults, parseFaultSpec } from './fault-injection';
 
 export interface StorageConfig {
   readonly bucket: string;
@@ -86,6 +87,12 @@ export function createClients(config: StorageConfig = storageConfigFromEnv()): S
   const doc = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  // Reliability tests only (docs/reliability.md): unset in production, and then nothing is added.
+  if (process.env.STREAMBED_FAULTS) {
+    const rules = parseFaultSpec(process.env.STREAMBED_FAULTS);
+    installFaults(s3, 's3', rules);
+    installFaults(dynamo, 'dynamodb', rules);
+  }
   return { config, s3, dynamo, doc };
 }
 

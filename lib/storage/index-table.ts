@@ -3,7 +3,7 @@
  * The analogue of Kafka's .index file; written after each commit and, when a writer died between
  * commit and index write, by whoever next sees the leader record (roll-forward).
  */
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchDelete } from './batch-ops';
 import { dynamoCall, isConditionFailed } from './dynamo-errors';
 import type { SegmentRef } from './leader-table';
@@ -46,6 +46,63 @@ export class IndexTable {
   /** Up to `limit` entries with base offset > offset, in offset order. */
   async after(topicId: string, partition: number, offset: number, limit: number): Promise<SegmentRef[]> {
     return this.query(topicId, partition, 'baseOffset > :o', offset, true, limit);
+  }
+
+  /** Every entry of a partition with base offset > `after`, in offset order (maintenance). */
+  async list(topicId: string, partition: number, after = -1): Promise<SegmentRef[]> {
+    const out: SegmentRef[] = [];
+    for (let from = after; ; ) {
+      // Until an empty page: a page can stop short of the limit at DynamoDB's 1 MB page size.
+      const page = await this.query(topicId, partition, 'baseOffset > :o', from, true, 500);
+      if (page.length === 0) return out;
+      out.push(...page);
+      from = page[page.length - 1].baseOffset;
+    }
+  }
+
+  /**
+   * Replaces the entry at `ref.baseOffset` with `ref` if that entry still points at the object
+   * `expectedKey` (compaction's swap). False when it is gone or points elsewhere.
+   */
+  async replaceIfKey(topicId: string, partition: number, ref: SegmentRef, expectedKey: string): Promise<boolean> {
+    try {
+      await dynamoCall('PutItem index entry (replace)', () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { tp: topicPartitionKey(topicId, partition), ...ref },
+            ConditionExpression: '#k = :old',
+            ExpressionAttributeNames: { '#k': 'key' },
+            ExpressionAttributeValues: { ':old': expectedKey },
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Deletes the entry at `baseOffset` if it still points at the object `expectedKey`. */
+  async deleteIfKey(topicId: string, partition: number, baseOffset: number, expectedKey: string): Promise<boolean> {
+    try {
+      await dynamoCall('DeleteItem index entry', () =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: { tp: topicPartitionKey(topicId, partition), baseOffset },
+            ConditionExpression: '#k = :old',
+            ExpressionAttributeNames: { '#k': 'key' },
+            ExpressionAttributeValues: { ':old': expectedKey },
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
   }
 
   /** Deletes every entry of a partition. */

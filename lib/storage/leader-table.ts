@@ -5,7 +5,7 @@
  * commit as the partition's `lastCommit`, on condition that the end offset and leader epoch are
  * still the ones the writer read.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchDelete, batchGet } from './batch-ops';
 import { dynamoCall, isConditionFailed } from './dynamo-errors';
 
@@ -174,6 +174,73 @@ export class LeaderTable {
       ),
     );
     return Number(out.Attributes?.leaderEpoch);
+  }
+
+  /**
+   * Moves the log start offset forward to `logStartOffset` (retention). Only forward, never past
+   * the start of the segment of the partition's last commit (so never past the high watermark
+   * either), and never onto a record that does not exist any more (a deleted topic's). Returns
+   * false when the condition fails; the caller re-reads.
+   */
+  async advanceLogStart(topicId: string, partition: number, logStartOffset: number): Promise<boolean> {
+    try {
+      await dynamoCall('UpdateItem log start offset', () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { topicId, partition },
+            UpdateExpression: 'SET logStartOffset = :start, updatedAt = :now',
+            ConditionExpression:
+              'attribute_exists(topicId) AND logStartOffset < :start AND logEndOffset >= :start AND lastCommit.baseOffset >= :start',
+            ExpressionAttributeValues: { ':start': logStartOffset, ':now': Date.now() },
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The distinct topic ids that have leader records (maintenance: leftovers of deleted topics). */
+  async listTopicIds(): Promise<string[]> {
+    const ids = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall('Scan leader records', () =>
+        this.doc.send(
+          new ScanCommand({ TableName: this.table, ProjectionExpression: 'topicId', ExclusiveStartKey: start, ConsistentRead: true }),
+        ),
+      );
+      for (const item of page.Items ?? []) ids.add(String(item.topicId));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return [...ids];
+  }
+
+  /** The partitions of a topic incarnation that have a leader record. */
+  async partitionsOf(topicId: string): Promise<number[]> {
+    const partitions: number[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall('Query leader records', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'topicId = :id',
+            ExpressionAttributeValues: { ':id': topicId },
+            ProjectionExpression: '#p',
+            ExpressionAttributeNames: { '#p': 'partition' },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) partitions.push(Number(item.partition));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return partitions;
   }
 
   /** Removes every leader record of a topic incarnation. */

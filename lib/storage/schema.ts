@@ -75,3 +75,24 @@ export function segmentPrefix(topicId: string, partition: number): string {
 export function topicPrefix(topicId: string): string {
   return `segments/${topicId}/`;
 }
+
+/**
+ * Items of the maintenance job kept in the index table under reserved partition keys. A topic
+ * partition's key is `<uuid>#<n>`, so these can never collide with an offset-index partition.
+ * - `lease`: one item (sort key 0): the maintenance run that may currently change the log.
+ * - `deletions`: one item per segment object waiting to be deleted (sort key: a 53-bit hash of
+ *   the object key), so reads already holding its old index entry can finish first.
+ */
+export const MAINTENANCE_KEYS = {
+  lease: 'maintenance#lease',
+  deletions: 'maintenance#deletions',
+} as const;
+
+/**
+ * The time (epoch ms) in the name of a segment key written by the segment store
+ * (`…/{base36 ms, 9 chars}-{uuid}.kafka`), or undefined for a key not of that form.
+ */
+export function segmentKeyTime(key: string): number | undefined {
+  const m = /\/([0-9a-z]{9})-[0-9a-f-]{36}\.kafka$/.exec(key);
+  return m ? parseInt(m[1], 36) : undefined;
+}

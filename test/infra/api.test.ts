@@ -11,8 +11,10 @@ beforeAll(() => {
 });
 
 describe.each(ROUTES.map((r) => [routeKey(r), r] as const))('route %s', (key, route) => {
-  it('exists and requires IAM (SigV4) authorization', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'AWS_IAM' });
+  // The Upstash-compatible routes take HTTP Basic through a Lambda authorizer (test/infra/upstash.test.ts).
+  const auth = route.role === 'upstash' ? 'the Upstash Lambda authorizer (CUSTOM)' : 'IAM (SigV4) authorization';
+  it(`exists and requires ${auth}`, () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: route.role === 'upstash' ? 'CUSTOM' : 'AWS_IAM' });
   });
 
   it(`invokes the ${route.role} function with payload format 2.0`, () => {

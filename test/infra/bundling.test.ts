@@ -44,7 +44,11 @@ const assetDir = (role: FunctionRole): string => assetDirOf(functionProps(templa
 const bundle = (dir: string): string => readFileSync(path.join(dir, 'index.mjs'), 'utf8');
 
 /** Runs `handler(event)` of a bundle in a fresh Node process (no vite, no tsx) and returns its result. */
-function invoke(dir: string, event: unknown): any {
+/**
+ * Runs `handler(event)` … and returns its result: the last line of stdout. The lines before it
+ * (the handler's JSON logs and EMF metrics) are pushed to `output` when given.
+ */
+function invoke(dir: string, event: unknown, output?: string[]): any {
   const entry = pathToFileURL(path.join(dir, 'index.mjs')).href;
   const script = `const { handler } = await import(${JSON.stringify(entry)});
 process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, {})));`;
@@ -52,7 +56,9 @@ process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, {}))
     encoding: 'utf8',
     cwd: tmpdir(), // nothing to resolve from the repository's node_modules
   });
-  return JSON.parse(out);
+  const lines = out.trimEnd().split('\n');
+  output?.push(...lines.slice(0, -1));
+  return JSON.parse(lines[lines.length - 1]);
 }
 
 describe.each(FUNCTION_ROLES)('%s bundle', (role) => {
@@ -85,7 +91,8 @@ describe.each(FUNCTION_ROLES)('%s bundle', (role) => {
   });
 });
 
-it('the health bundle answers GET /v1/health in a plain Node process', () => {
+it('the health bundle answers GET /v1/health in a plain Node process, with EMF metrics on stdout', () => {
+  const output: string[] = [];
   const result = invoke(assetDir('health'), {
     version: '2.0',
     routeKey: 'GET /v1/health',
@@ -94,9 +101,13 @@ it('the health bundle answers GET /v1/health in a plain Node process', () => {
     headers: {},
     requestContext: { http: { method: 'GET', path: '/v1/health' } },
     isBase64Encoded: false,
-  });
+  }, output);
   expect(result.statusCode).toBe(200);
   expect(JSON.parse(result.body)).toEqual({ status: 'ok' });
+  // Powertools, bundled: one EMF line with the request's metrics under the catalogue's dimensions.
+  const emf = output.map((l) => JSON.parse(l)).find((l) => l._aws);
+  expect(emf).toMatchObject({ Role: 'health', Operation: 'health', Requests: 1 });
+  expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Streambed', Dimensions: [['Role', 'Operation']] });
 });
 
 it('a bundle round-trips every compression codec, WASM ones included', () => {

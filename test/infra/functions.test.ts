@@ -10,7 +10,7 @@ beforeAll(() => {
   template = synthStreambed().template;
 });
 
-const TIMEOUT_SECONDS: Record<FunctionRole, number> = { produce: 30, fetch: 30, admin: 30, health: 5 };
+const TIMEOUT_SECONDS: Record<FunctionRole, number> = { produce: 30, fetch: 30, admin: 30, health: 5, groups: 30, upstash: 30 };
 
 /** The resource names each role must be given, and no others (the brief's access table). */
 const EXPECTED_ENV: Record<FunctionRole, string[]> = {
@@ -18,6 +18,8 @@ const EXPECTED_ENV: Record<FunctionRole, string[]> = {
   fetch: [BUCKET_ENV, TABLES.topics.env, TABLES.partitions.env, TABLES.index.env],
   admin: [BUCKET_ENV, TABLES.topics.env, TABLES.partitions.env, TABLES.index.env],
   health: [],
+  groups: [TABLES.groups.env, TABLES.topics.env, TABLES.partitions.env],
+  upstash: [BUCKET_ENV, TABLES.topics.env, TABLES.partitions.env, TABLES.index.env, TABLES.groups.env],
 };
 
 describe.each(FUNCTION_ROLES)('%s function', (role) => {
@@ -58,8 +60,10 @@ describe.each(FUNCTION_ROLES)('%s function', (role) => {
   });
 });
 
-it('no function is told about the groups table yet', () => {
+it('only the groups and upstash functions are told about the groups table', () => {
   for (const role of FUNCTION_ROLES) {
-    expect(functionProps(template, role).Environment.Variables).not.toHaveProperty(TABLES.groups.env);
+    const variables = functionProps(template, role).Environment.Variables;
+    if (role === 'groups' || role === 'upstash') expect(variables).toHaveProperty(TABLES.groups.env);
+    else expect(variables, role).not.toHaveProperty(TABLES.groups.env);
   }
 });

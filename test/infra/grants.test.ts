@@ -68,6 +68,8 @@ const TABLE_ACCESS: Record<FunctionRole, Record<TableRole, Level>> = {
   fetch: { topics: 'read', partitions: 'read', index: 'readWrite', groups: 'none' },
   admin: { topics: 'readWrite', partitions: 'readWrite', index: 'readWrite', groups: 'none' },
   health: { topics: 'none', partitions: 'none', index: 'none', groups: 'none' },
+  groups: { topics: 'read', partitions: 'read', index: 'none', groups: 'readWrite' },
+  upstash: { topics: 'read', partitions: 'readWrite', index: 'readWrite', groups: 'readWrite' },
 };
 
 describe.each(FUNCTION_ROLES)('%s tables', (role) => {
@@ -94,4 +96,23 @@ it('no data statement is granted on every resource', () => {
       if (s.actions.some((a) => /^(s3|dynamodb):/.test(a))) expect(s.resources, role).not.toContain('*');
     }
   }
+});
+
+describe('groups', () => {
+  it('only the groups and upstash functions may write the groups table', () => {
+    for (const role of FUNCTION_ROLES) {
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+        expect(allowedOn(statements(role), action).includes(tableArn.groups!), `${role} ${action}`).toBe(role === 'groups' || role === 'upstash');
+      }
+    }
+  });
+
+  it('the groups function has no S3 statement and cannot write topics, leader records or the index', () => {
+    const s = statements('groups');
+    expect(s.flatMap((x) => x.actions).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    for (const table of ['topics', 'partitions', 'index'] as const) {
+      expect(allowedOn(s, 'dynamodb:PutItem').includes(tableArn[table]!), table).toBe(false);
+      expect(allowedOn(s, 'dynamodb:UpdateItem').includes(tableArn[table]!), table).toBe(false);
+    }
+  });
 });

@@ -4,7 +4,7 @@
  * names a logical ID.
  */
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
-import type { FunctionRole } from '../../lib/api/routes';
+import type { StreambedRole } from '../../infra/roles';
 
 type Json = any; // template JSON, read-only
 
@@ -16,7 +16,7 @@ export interface Statement {
 }
 
 /** The logical id of a role's function, found by its Description. */
-export function functionId(template: Template, role: FunctionRole): string {
+export function functionId(template: Template, role: StreambedRole): string {
   const found = Object.keys(
     template.findResources('AWS::Lambda::Function', { Properties: { Description: `Streambed ${role} function` } }),
   );
@@ -25,13 +25,13 @@ export function functionId(template: Template, role: FunctionRole): string {
 }
 
 /** The function's properties, as synthesized. */
-export function functionProps(template: Template, role: FunctionRole): Json {
+export function functionProps(template: Template, role: StreambedRole): Json {
   const id = functionId(template, role);
   return template.findResources('AWS::Lambda::Function')[id].Properties;
 }
 
 /** Every IAM statement attached (by an AWS::IAM::Policy) to the execution role of `role`'s function. */
-export function statementsOf(template: Template, role: FunctionRole): Statement[] {
+export function statementsOf(template: Template, role: StreambedRole): Statement[] {
   const roleRef = functionProps(template, role).Role;
   const roleId: string = roleRef['Fn::GetAtt'][0];
   const policies = template.findResources('AWS::IAM::Policy', {

@@ -14,13 +14,19 @@ import type { TestProject } from 'vitest/node';
 import { spawnLocalStack } from '../helpers/local-stack-process';
 
 /** Test folders whose files talk to the local stack. */
-const NEEDS_STACK = [`${sep}test${sep}integration${sep}`, `${sep}test${sep}reliability${sep}`];
+const NEEDS_STACK = [`${sep}test${sep}integration${sep}`, `${sep}test${sep}reliability${sep}`, `${sep}test${sep}compat${sep}`];
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (!(await runNeedsStack(project))) return undefined;
   const dataDir = await mkdtemp(join(tmpdir(), 'streambed-test-'));
   // STREAMBED_LOG_REQUESTS=1 npx vitest … shows the stack's request log live.
-  const stack = await spawnLocalStack({ dataDir, echo: process.env.STREAMBED_LOG_REQUESTS === '1' });
+  const stack = await spawnLocalStack({
+    dataDir,
+    echo: process.env.STREAMBED_LOG_REQUESTS === '1',
+    // Maintenance off in the shared stack: its retention would remove records that tests write with
+    // old timestamps while they read them. test/integration/maintenance/ starts stacks of its own.
+    env: { STREAMBED_MAINTENANCE_INTERVAL_MS: process.env.STREAMBED_MAINTENANCE_INTERVAL_MS ?? '0' },
+  });
   project.provide('baseUrl', stack.url);
   project.provide('dataDir', dataDir);
   return async () => {

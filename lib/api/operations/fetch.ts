@@ -1,6 +1,7 @@
 /** GET /v1/topics/{topic}/partitions/{partition}/records and …/offsets */
 import { StreambedError } from '../../errors';
-import { checkOffsetInRange, leaderState, listOffset, readRecords, requireTopic, waitForData, type OffsetSpec } from '../../log';
+import { checkOffsetInRange, leaderState, listOffset, readRecords, recordSize, requireTopic, waitForData, type OffsetSpec } from '../../log';
+import { requestMetrics } from '../../observability';
 import type { Storage } from '../../storage';
 import { encodeField } from '../encoding';
 import type { ApiRequest, ApiResponse } from '../http';
@@ -32,6 +33,9 @@ export async function fetchOp(storage: Storage, request: ApiRequest): Promise<Ap
   if (offset === leader.logEndOffset && waitMs > 0) leader = await waitForData(storage, topic, partition, offset, waitMs);
 
   const result = await readRecords(storage, topic, partition, leader, offset, { maxRecords, maxBytes });
+  const metrics = requestMetrics();
+  metrics.add('RecordsOut', result.records.length);
+  metrics.add('BytesOut', result.records.reduce((n, r) => n + recordSize(r), 0));
   return {
     status: 200,
     body: {

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { StreambedError } from '../../errors';
 import { appendRecords, requirePartition, requireTopic } from '../../log';
+import { requestMetrics, telemetry, type RequestMetrics } from '../../observability';
 import { checkProducer } from '../../log/idempotence';
 import { defaultPartition, type RecordInput } from '../../protocol';
 import type { Storage, TopicItem } from '../../storage';
@@ -53,6 +54,7 @@ interface Placed {
 
 export async function produceOp(storage: Storage, request: ApiRequest): Promise<ApiResponse> {
   const body = parseWith(produceSchema, jsonBody(request));
+  const metrics = requestMetrics();
   const encoding = body.encoding ?? 'utf8';
   const topic = await requireTopic(storage, pathTopic(request));
   const now = Date.now();
@@ -62,6 +64,7 @@ export async function produceOp(storage: Storage, request: ApiRequest): Promise<
   let sticky: number | undefined;
 
   // Everything is decoded and checked before anything is written: a bad record fails the request whole.
+  let bytes = 0;
   const placed: Placed[] = body.records.map((r, i) => {
     const key = decodeNullable(r.key, encoding, `records[${i}].key`);
     const value = decodeNullable(r.value, encoding, `records[${i}].value`);
@@ -70,6 +73,7 @@ export async function produceOp(storage: Storage, request: ApiRequest): Promise<
     if (size > limit) {
       throw new StreambedError('RECORD_TOO_LARGE', `records[${i}] is ${size} bytes, over topic "${topic.name}"'s max.message.bytes ${limit}`);
     }
+    bytes += size;
     let partition: number;
     if (body.producer && r.partition === undefined) {
       throw new StreambedError('INVALID_REQUEST', `records[${i}].partition is required: with "producer" every record names its partition`);
@@ -90,12 +94,14 @@ export async function produceOp(storage: Storage, request: ApiRequest): Promise<
 
   if (body.acks === 'none') {
     runInBackground(
-      () => appendAll(storage, topic, placed, body.producer),
-      (err) => console.error(JSON.stringify({ level: 'error', msg: 'acks=none append failed', topic: topic.name, error: String(err) })),
+      () => appendAll(storage, topic, placed, body.producer, metrics),
+      (err) => telemetry().logger.error('acks=none append failed', { topic: topic.name, error: err instanceof Error ? err : String(err) }),
     );
+    countIn(metrics, placed.length, bytes);
     return { status: 202, body: {} };
   }
-  const offsets = await appendAll(storage, topic, placed, body.producer);
+  const offsets = await appendAll(storage, topic, placed, body.producer, metrics);
+  countIn(metrics, placed.length, bytes);
   return {
     status: 200,
     body: { records: placed.map((p, i) => ({ partition: p.partition, offset: offsets[i], timestamp: p.record.timestamp })) },
@@ -111,7 +117,13 @@ function checkSequences(producer: ProducerInput, placed: Placed[]): void {
   }
 }
 
-async function appendAll(storage: Storage, topic: TopicItem, placed: Placed[], producer?: ProducerInput): Promise<number[]> {
+/** Records and bytes (keys + values + headers) accepted: the produce side of the traffic metrics. */
+function countIn(metrics: RequestMetrics, records: number, bytes: number): void {
+  metrics.add('RecordsIn', records);
+  metrics.add('BytesIn', bytes);
+}
+
+async function appendAll(storage: Storage, topic: TopicItem, placed: Placed[], producer: ProducerInput | undefined, metrics: RequestMetrics): Promise<number[]> {
   const byPartition = new Map<number, number[]>();
   placed.forEach((p, i) => {
     const list = byPartition.get(p.partition);
@@ -132,7 +144,10 @@ async function appendAll(storage: Storage, topic: TopicItem, placed: Placed[], p
   await Promise.all(
     [...byPartition].map(async ([partition, indexes]) => {
       const idempotent = producer && { id: producer.id, epoch: producer.epoch, sequence: producer.sequences[String(partition)] };
-      const result = await appendRecords(storage, topic, partition, indexes.map((i) => placed[i].record), { producer: idempotent || undefined });
+      const result = await appendRecords(storage, topic, partition, indexes.map((i) => placed[i].record), {
+        producer: idempotent || undefined,
+        onCommitConflict: () => metrics.add('CommitConflicts', 1),
+      });
       indexes.forEach((i, k) => {
         offsets[i] = result.baseOffset + k;
       });

@@ -12,8 +12,13 @@ const createSchema = z.object({
 });
 
 export async function createTopicOp(storage: Storage, request: ApiRequest): Promise<ApiResponse> {
-  const body = parseWith(createSchema, jsonBody(request));
-  const topic = await createTopic(storage, { name: body.name, partitions: body.partitions ?? 1, config: body.config });
+  const raw = jsonBody(request);
+  const body = parseWith(createSchema, raw);
+  // zod rebuilds a record without a "__proto__" key (silently): the config's keys are checked as
+  // sent, so that one too is refused as unknown (test/integration/bad-input.test.ts).
+  const sent = (raw as { config?: unknown }).config;
+  const config = typeof sent === 'object' && sent !== null && !Array.isArray(sent) ? (sent as Record<string, unknown>) : body.config;
+  const topic = await createTopic(storage, { name: body.name, partitions: body.partitions ?? 1, config });
   return { status: 201, body: { name: topic.name, partitions: topic.partitions, config: topic.config } };
 }
 

@@ -141,6 +141,9 @@ describe('append protocol', () => {
       segments: {
         putSegment: (...a) => storage.segments.putSegment(...a),
         deletePrefix: (...a) => storage.segments.deletePrefix(...a),
+        listSegments: (...a) => storage.segments.listSegments(...a),
+        listTopicIds: () => storage.segments.listTopicIds(),
+        deleteKeys: (...a) => storage.segments.deleteKeys(...a),
         getSegment: (key, range) => {
           if (range) ranges += 1;
           return storage.segments.getSegment(key, range);
