@@ -2,10 +2,9 @@
  * The API core: dispatches a routed ApiRequest to its operation and turns every failure into the
  * contract's error body. Runtime-neutral: it never sees Lambda or node:http types.
  */
-import { StreambedError, isStreambedError } from '../errors';
-import { telemetry } from '../observability';
 import { sharedStorage, type Storage } from '../storage';
 import { authorize } from './authorization';
+import { errorResponse } from './error-response';
 import type { ApiRequest, ApiResponse } from './http';
 import { fetchOp, listOffsetsOp } from './operations/fetch';
 import { commitOffsetsOp, fetchGroupOffsetsOp, heartbeatOp, joinGroupOp, leaveGroupOp, listGroupsOp } from './operations/groups';
@@ -45,17 +44,4 @@ export async function handleRequest(request: ApiRequest, storage: Storage = shar
   }
 }
 
-/** The contract's error body for any thrown value; unknown failures are 503 UNAVAILABLE. */
-export function errorResponse(err: unknown): ApiResponse {
-  let e: StreambedError;
-  if (isStreambedError(err)) {
-    e = err;
-  } else {
-    // Not a failure we know: log it whole (redacted), tell the caller only that it may retry.
-    telemetry().logger.error('unexpected error', { error: err instanceof Error ? err : String(err) });
-    e = new StreambedError('UNAVAILABLE', 'internal error; safe to retry', { cause: err });
-  }
-  const headers: Record<string, string> = {};
-  if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
-  return { status: e.status, headers, body: e.toBody() };
-}
+export { errorResponse, normalizeError } from './error-response';

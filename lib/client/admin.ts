@@ -11,9 +11,10 @@
  * const offsets = await admin.fetchTopicOffsets('orders'); // [{ partition, offset, high, low }]
  */
 import { StreambedClientError } from './errors';
+import { decodeRecord, type FetchBody } from './partition-reader';
 import { retry, type RetryOptions } from './retry';
 import { seg, type Transport } from './transport';
-import type { TopicPartitionOffset } from './types';
+import type { KafkaMessage, TopicPartitionOffset } from './types';
 
 export type TopicConfig = Record<string, string | number>;
 
@@ -56,6 +57,15 @@ export interface GroupPartitionOffset {
   metadata: string | null;
   highWatermark: number;
   lag: number;
+}
+
+/** One groupless fetch (GET …/records): read a partition by offset without a consumer group. */
+export interface PartitionRecords {
+  messages: KafkaMessage[];
+  /** Where to read on. */
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
 }
 
 interface GroupsBody {
@@ -144,6 +154,29 @@ export class Admin {
   async listOffset(topic: string, partition: number, at: 'earliest' | 'latest' | number): Promise<number> {
     const body = await this.call<{ offset: number }>('GET', `/v1/topics/${seg(topic)}/partitions/${seg(partition)}/offsets`, { query: { at } });
     return body.offset;
+  }
+
+  /**
+   * Reads one partition from `offset` without a consumer group (Kafka's assign-and-fetch; used by
+   * the CLI's `consume --partition`). `waitMs` long-polls at the high watermark (max 20000).
+   */
+  async fetchRecords(
+    topic: string,
+    partition: number,
+    { offset, maxRecords, maxBytes, waitMs = 0, signal }: { offset: number; maxRecords?: number; maxBytes?: number; waitMs?: number; signal?: AbortSignal },
+  ): Promise<PartitionRecords> {
+    const res = await retry(
+      () =>
+        this.transport.request<FetchBody & { logStartOffset: number }>('GET', `/v1/topics/${seg(topic)}/partitions/${seg(partition)}/records`, {
+          query: { offset, maxRecords, maxBytes, waitMs, encoding: 'base64' },
+          signal,
+          timeoutMs: waitMs + 30_000,
+        }),
+      this.retryOptions,
+      { signal },
+    );
+    const b = res.body;
+    return { messages: b.records.map(decodeRecord), nextOffset: b.nextOffset, highWatermark: b.highWatermark, logStartOffset: b.logStartOffset };
   }
 
   /** Every group with members or committed offsets (trigger groups included). */

@@ -14,6 +14,7 @@ export {
   type GroupPartitionOffset,
   type ITopicConfig,
   type PartitionOffsets,
+  type PartitionRecords,
   type TopicConfig,
   type TopicDescription,
 } from './admin';

@@ -33,7 +33,7 @@ export interface ReaderHooks {
   readonly onError: (err: unknown, reader: PartitionReader) => void;
 }
 
-interface FetchBody {
+export interface FetchBody {
   records: { offset: number; timestamp: number; key: string | null; value: string | null; headers?: { key: string; value: string | null }[] }[];
   nextOffset: number;
   highWatermark: number;
@@ -206,7 +206,8 @@ export class PartitionReader {
   }
 }
 
-function decodeRecord(r: FetchBody['records'][number]): KafkaMessage {
+/** A fetched record (base64 encoding) as a KafkaMessage; also used by Admin.fetchRecords. */
+export function decodeRecord(r: FetchBody['records'][number]): KafkaMessage {
   const headers: ConsumedHeaders = {};
   for (const h of r.headers ?? []) {
     const value = h.value === null ? null : fromBase64(h.value);

@@ -44,6 +44,7 @@ function banner(stack: LocalStack, triggers: readonly LocalTrigger[]): string {
     lines.push(`  S3 + DynamoDB       ${stack.s3Endpoint} (AWS_ENDPOINT_URL)  bucket ${config.bucket}  region ${config.region}`);
   }
   lines.push(`  tables              ${Object.values(config.tables).join(', ')}`);
+  lines.push(`  web console         ${stack.url}/console/`);
   lines.push(stack.dataDir !== undefined ? `  data dir            ${path.resolve(stack.dataDir)}` : '  data dir            (kept by the external endpoint)');
   for (const t of triggers) {
     lines.push(`  trigger             ${t.settings.name}: ${t.settings.topic} -> ${t.handlerRef} (group trigger.${t.settings.name})`);

@@ -15,6 +15,7 @@ import { METRICS_NAMESPACE } from '../observability/metrics';
 import type { MemoryTelemetry } from '../observability/memory-telemetry';
 import { INVOCATION_TIMEOUT_MS, fromResult, lambdaContext, newRequestMeta, toEvent, type HttpReply, type RequestMeta } from './api-gateway';
 import { basicAuthenticator } from './basic-auth';
+import { CONSOLE_PATH } from './console-assets';
 import { closeServer, listen } from './listen';
 
 /**
@@ -108,6 +109,14 @@ export function createLocalServer(options: LocalServerOptions = {}): LocalServer
       const auth = authenticate(req.headers.authorization);
       const unauthorized = (): StreambedError =>
         new StreambedError('UNAUTHORIZED', 'this local stack requires HTTP Basic credentials (STREAMBED_BASIC_AUTH); send an Authorization: Basic header');
+      // The web console's static files (docs/console.md): public, like any static site; the
+      // console's own API calls carry the credentials.
+      if (rawPath === CONSOLE_PATH || rawPath.startsWith(`${CONSOLE_PATH}/`)) {
+        route = `GET ${CONSOLE_PATH}`;
+        const { consoleReply } = await import('./console-assets');
+        writeReply(res, await consoleReply((req.method ?? 'GET').toUpperCase(), rawPath), meta, closing);
+        return;
+      }
       if (options.telemetry && rawPath.replace(/\/$/, '') === LOCAL_METRICS_PATH) {
         route = `GET ${LOCAL_METRICS_PATH}`;
         if (!auth.ok) throw unauthorized();

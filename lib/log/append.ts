@@ -93,22 +93,44 @@ export async function appendRecords(
       committedAt: Date.now(),
     };
     const expected = { logEndOffset: leader.logEndOffset, leaderEpoch: epoch, hasProducersMap: leader.producers !== undefined };
-    if (await storage.leaders.commit(topicId, partition, expected, ref, verdict?.update(ref.baseOffset))) {
-      failpoint('append.after-commit');
-      await storage.index.putIfAbsent(topicId, partition, ref);
-      ensureIndexed.remember(topicId, partition, ref.baseOffset);
-      notifyCommit(topicId, partition);
-      return { baseOffset: ref.baseOffset, count: ref.count, leaderEpoch: epoch };
-    }
+    const outcome = await storage.leaders.commit(topicId, partition, expected, ref, verdict?.update(ref.baseOffset));
+    if (outcome === 'committed') return finish(storage, topicId, partition, ref);
+    const next = await storage.leaders.get(topicId, partition);
+    if (!next) throw new StreambedError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${topic.name} was deleted during the append`);
+    // A refusal can be this commit's own doing: applied on a first attempt whose response was
+    // lost, then refused on the SDK's retry because it had moved the end offset itself. Committing
+    // the object again would put the same records at two offsets (invariant 1).
+    const applied = await findOwnCommit(storage, next, key, ref.baseOffset, outcome === 'uncertain');
+    if (applied) return finish(storage, topicId, partition, applied);
     options.onCommitConflict?.();
     if (Date.now() > deadline) {
       throw new StreambedError('UNAVAILABLE', `commit to ${topic.name}/${partition} lost ${attempt + 1} races in a row; retry`);
     }
     await sleep(Math.random() * Math.min(50, 2 * 2 ** Math.min(attempt, 5)));
-    const next = await storage.leaders.get(topicId, partition);
-    if (!next) throw new StreambedError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${topic.name} was deleted during the append`);
-    leader = next;
+    leader = (await storage.leaders.get(topicId, partition)) ?? next;
   }
+}
+
+/** Step 3 of the protocol, for a commit known to be applied: index entry, wake-up, answer. */
+async function finish(storage: Storage, topicId: string, partition: number, ref: SegmentRef): Promise<AppendResult> {
+  failpoint('append.after-commit');
+  await storage.index.putIfAbsent(topicId, partition, ref);
+  ensureIndexed.remember(topicId, partition, ref.baseOffset);
+  notifyCommit(topicId, partition);
+  return { baseOffset: ref.baseOffset, count: ref.count, leaderEpoch: ref.leaderEpoch };
+}
+
+/**
+ * The commit of object `key`, if it was applied at or after `from`: it is the leader's last commit,
+ * or — when the refusal was uncertain — an index entry written since (a later writer indexes the
+ * commit it replaces before replacing it, so an applied commit that is no longer the last one is
+ * in the index).
+ */
+async function findOwnCommit(storage: Storage, leader: LeaderRecord, key: string, from: number, uncertain: boolean): Promise<SegmentRef | undefined> {
+  if (leader.lastCommit?.key === key) return leader.lastCommit;
+  if (!uncertain || leader.logEndOffset <= from) return undefined;
+  const entries = await storage.index.after(leader.topicId, leader.partition, from - 1, 100);
+  return entries.find((e) => e.key === key && e.baseOffset < leader.logEndOffset);
 }
 
 function sleep(ms: number): Promise<void> {

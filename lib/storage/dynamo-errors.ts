@@ -15,3 +15,17 @@ export async function dynamoCall<T>(what: string, call: () => Promise<T>): Promi
     throw unavailable(`DynamoDB ${what}`, err);
   }
 }
+
+/**
+ * Runs a conditional DynamoDB write: true when it was applied, false when its condition failed;
+ * any other failure becomes UNAVAILABLE.
+ */
+export async function conditionalCall(what: string, call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await dynamoCall(what, call);
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}

@@ -20,7 +20,7 @@
  */
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StreambedError } from '../errors';
-import { dynamoCall, isConditionFailed } from './dynamo-errors';
+import { conditionalCall, dynamoCall, isConditionFailed } from './dynamo-errors';
 import {
   GROUP_DIRECTORY,
   GROUP_META_KEY,
@@ -144,23 +144,17 @@ export class GroupsTable {
   async touchMember(group: string, memberId: string, now: number, notBefore: number, sessionTimeoutMs?: number): Promise<boolean> {
     const values: Record<string, unknown> = { ':now': now, ':notBefore': notBefore };
     if (sessionTimeoutMs !== undefined) values[':timeout'] = sessionTimeoutMs;
-    try {
-      await dynamoCall('UpdateItem group member', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { group, key: memberKey(memberId) },
-            UpdateExpression: sessionTimeoutMs === undefined ? 'SET seen = :now' : 'SET seen = :now, sessionTimeoutMs = :timeout',
-            ConditionExpression: 'seen >= :notBefore',
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('UpdateItem group member', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { group, key: memberKey(memberId) },
+          UpdateExpression: sessionTimeoutMs === undefined ? 'SET seen = :now' : 'SET seen = :now, sessionTimeoutMs = :timeout',
+          ConditionExpression: 'seen >= :notBefore',
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
   }
 
   /**
@@ -169,23 +163,17 @@ export class GroupsTable {
    * heartbeated after all.
    */
   async deleteMember(group: string, memberId: string, cutoff?: number): Promise<boolean> {
-    try {
-      await dynamoCall('DeleteItem group member', () =>
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: { group, key: memberKey(memberId) },
-            ...(cutoff === undefined
-              ? {}
-              : { ConditionExpression: 'attribute_not_exists(seen) OR seen < :cutoff', ExpressionAttributeValues: { ':cutoff': cutoff } }),
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('DeleteItem group member', () =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { group, key: memberKey(memberId) },
+          ...(cutoff === undefined
+            ? {}
+            : { ConditionExpression: 'attribute_not_exists(seen) OR seen < :cutoff', ExpressionAttributeValues: { ':cutoff': cutoff } }),
+        }),
+      ),
+    );
   }
 
   /** Marks the group as having committed offsets, creating an empty group item if there is none. */
@@ -248,23 +236,17 @@ export class GroupsTable {
    * False when refused.
    */
   async commitOffset(group: string, item: OffsetItem): Promise<boolean> {
-    try {
-      await dynamoCall('PutItem group offset', () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...item, group, key: offsetKey(item.topic, item.partition) },
-            ConditionExpression: 'attribute_not_exists(#k) OR generation <= :g',
-            ExpressionAttributeNames: { '#k': 'key' },
-            ExpressionAttributeValues: { ':g': item.generation },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('PutItem group offset', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...item, group, key: offsetKey(item.topic, item.partition) },
+          ConditionExpression: 'attribute_not_exists(#k) OR generation <= :g',
+          ExpressionAttributeNames: { '#k': 'key' },
+          ExpressionAttributeValues: { ':g': item.generation },
+        }),
+      ),
+    );
   }
 
   /** Committed offsets of the group: of one topic, or of every topic. */

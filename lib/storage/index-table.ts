@@ -5,7 +5,7 @@
  */
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchDelete } from './batch-ops';
-import { dynamoCall, isConditionFailed } from './dynamo-errors';
+import { conditionalCall, dynamoCall, isConditionFailed } from './dynamo-errors';
 import type { SegmentRef } from './leader-table';
 import { topicPartitionKey } from './schema';
 
@@ -65,44 +65,32 @@ export class IndexTable {
    * `expectedKey` (compaction's swap). False when it is gone or points elsewhere.
    */
   async replaceIfKey(topicId: string, partition: number, ref: SegmentRef, expectedKey: string): Promise<boolean> {
-    try {
-      await dynamoCall('PutItem index entry (replace)', () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { tp: topicPartitionKey(topicId, partition), ...ref },
-            ConditionExpression: '#k = :old',
-            ExpressionAttributeNames: { '#k': 'key' },
-            ExpressionAttributeValues: { ':old': expectedKey },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('PutItem index entry (replace)', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { tp: topicPartitionKey(topicId, partition), ...ref },
+          ConditionExpression: '#k = :old',
+          ExpressionAttributeNames: { '#k': 'key' },
+          ExpressionAttributeValues: { ':old': expectedKey },
+        }),
+      ),
+    );
   }
 
   /** Deletes the entry at `baseOffset` if it still points at the object `expectedKey`. */
   async deleteIfKey(topicId: string, partition: number, baseOffset: number, expectedKey: string): Promise<boolean> {
-    try {
-      await dynamoCall('DeleteItem index entry', () =>
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: { tp: topicPartitionKey(topicId, partition), baseOffset },
-            ConditionExpression: '#k = :old',
-            ExpressionAttributeNames: { '#k': 'key' },
-            ExpressionAttributeValues: { ':old': expectedKey },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('DeleteItem index entry', () =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { tp: topicPartitionKey(topicId, partition), baseOffset },
+          ConditionExpression: '#k = :old',
+          ExpressionAttributeNames: { '#k': 'key' },
+          ExpressionAttributeValues: { ':old': expectedKey },
+        }),
+      ),
+    );
   }
 
   /** Deletes every entry of a partition. */

@@ -46,7 +46,7 @@ export function sharedStorage(): Storage {
   return shared;
 }
 
-export type { SegmentRef, LeaderRecord, ProducerState, ProducerUpdate } from './leader-table';
+export type { SegmentRef, LeaderRecord, ProducerState, ProducerUpdate, CommitOutcome } from './leader-table';
 export type { TopicItem, TopicConfig } from './topics-table';
 export type { SegmentStore, ByteRange, SegmentObject } from './segment-store';
 export type { PendingDeletion, MaintenanceLease } from './maintenance-table';

@@ -7,7 +7,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchDelete, batchGet } from './batch-ops';
-import { dynamoCall, isConditionFailed } from './dynamo-errors';
+import { conditionalCall, dynamoCall, isConditionFailed } from './dynamo-errors';
 
 /** Where a run of offsets lives: one segment object. Also the shape of an offset-index entry. */
 export interface SegmentRef {
@@ -58,6 +58,13 @@ export interface ProducerUpdate {
   readonly expire: readonly string[];
 }
 
+/**
+ * How a conditional commit ended: applied; refused because the record moved on (another writer
+ * won the race); or refused on an SDK retry — the first attempt may have been applied with its
+ * response lost, so the refusal may be this very commit's own doing and the caller must look.
+ */
+export type CommitOutcome = 'committed' | 'conflict' | 'uncertain';
+
 export interface CommitExpectation {
   readonly logEndOffset: number;
   readonly leaderEpoch: number;
@@ -102,8 +109,8 @@ export class LeaderTable {
 
   /**
    * Commits `commit` as the next run of offsets, and with it an idempotent producer's new state.
-   * Returns false when the condition failed: another writer committed first, or the leader epoch
-   * moved (the caller re-reads and decides). Producer state changes only through commits, and
+   * 'conflict' when the condition failed: another writer committed first, or the leader epoch
+   * moved (the caller re-reads and decides); 'uncertain' when it failed on a retried attempt. Producer state changes only through commits, and
    * every commit moves `logEndOffset`, so the end-offset condition also guarantees the producer
    * state the caller checked is still current.
    */
@@ -113,7 +120,7 @@ export class LeaderTable {
     expected: CommitExpectation & { readonly hasProducersMap?: boolean },
     commit: SegmentRef,
     producer?: ProducerUpdate,
-  ): Promise<boolean> {
+  ): Promise<CommitOutcome> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {
       ':end': expected.logEndOffset + commit.count,
@@ -152,10 +159,11 @@ export class LeaderTable {
           }),
         ),
       );
-      return true;
+      return 'committed';
     } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
+      if (!isConditionFailed(err)) throw err;
+      const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+      return attempts === 1 ? 'conflict' : 'uncertain';
     }
   }
 
@@ -183,24 +191,18 @@ export class LeaderTable {
    * false when the condition fails; the caller re-reads.
    */
   async advanceLogStart(topicId: string, partition: number, logStartOffset: number): Promise<boolean> {
-    try {
-      await dynamoCall('UpdateItem log start offset', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { topicId, partition },
-            UpdateExpression: 'SET logStartOffset = :start, updatedAt = :now',
-            ConditionExpression:
-              'attribute_exists(topicId) AND logStartOffset < :start AND logEndOffset >= :start AND lastCommit.baseOffset >= :start',
-            ExpressionAttributeValues: { ':start': logStartOffset, ':now': Date.now() },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('UpdateItem log start offset', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { topicId, partition },
+          UpdateExpression: 'SET logStartOffset = :start, updatedAt = :now',
+          ConditionExpression:
+            'attribute_exists(topicId) AND logStartOffset < :start AND logEndOffset >= :start AND lastCommit.baseOffset >= :start',
+          ExpressionAttributeValues: { ':start': logStartOffset, ':now': Date.now() },
+        }),
+      ),
+    );
   }
 
   /** The distinct topic ids that have leader records (maintenance: leftovers of deleted topics). */
@@ -245,24 +247,7 @@ export class LeaderTable {
 
   /** Removes every leader record of a topic incarnation. */
   async deleteTopic(topicId: string): Promise<void> {
-    const keys: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamoCall('Query leader records', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'topicId = :id',
-            ExpressionAttributeValues: { ':id': topicId },
-            ProjectionExpression: 'topicId, #p',
-            ExpressionAttributeNames: { '#p': 'partition' },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      keys.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    await batchDelete(this.doc, this.table, keys);
+    const partitions = await this.partitionsOf(topicId);
+    await batchDelete(this.doc, this.table, partitions.map((partition) => ({ topicId, partition })));
   }
 }

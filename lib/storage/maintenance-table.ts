@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchDelete, batchPut } from './batch-ops';
-import { dynamoCall, isConditionFailed } from './dynamo-errors';
+import { conditionalCall, dynamoCall, isConditionFailed } from './dynamo-errors';
 import { MAINTENANCE_KEYS } from './schema';
 
 export interface PendingDeletion {
@@ -50,22 +50,16 @@ export class MaintenanceTable {
    */
   async acquireLease(holder: string, now: number, durationMs: number): Promise<boolean> {
     const item = { tp: MAINTENANCE_KEYS.lease, baseOffset: 0, holder, acquiredAt: now, expiresAt: now + durationMs };
-    try {
-      await dynamoCall('PutItem maintenance lease', () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(tp) OR expiresAt < :now OR holder = :holder',
-            ExpressionAttributeValues: { ':now': now, ':holder': holder },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('PutItem maintenance lease', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(tp) OR expiresAt < :now OR holder = :holder',
+          ExpressionAttributeValues: { ':now': now, ':holder': holder },
+        }),
+      ),
+    );
   }
 
   async getLease(): Promise<MaintenanceLease | undefined> {

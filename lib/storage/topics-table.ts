@@ -1,7 +1,7 @@
 /** The topics table: one item per topic name, pointing at the topic's current incarnation (topicId). */
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StreambedError } from '../errors';
-import { dynamoCall, isConditionFailed } from './dynamo-errors';
+import { conditionalCall, dynamoCall, isConditionFailed } from './dynamo-errors';
 
 export interface TopicConfig {
   'retention.ms': number;
@@ -59,21 +59,15 @@ export class TopicsTable {
 
   /** Deletes the topic if it is still the given incarnation; false when it was already gone. */
   async delete(name: string, topicId: string): Promise<boolean> {
-    try {
-      await dynamoCall('DeleteItem topic', () =>
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: { name },
-            ConditionExpression: 'topicId = :id',
-            ExpressionAttributeValues: { ':id': topicId },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('DeleteItem topic', () =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { name },
+          ConditionExpression: 'topicId = :id',
+          ExpressionAttributeValues: { ':id': topicId },
+        }),
+      ),
+    );
   }
 }

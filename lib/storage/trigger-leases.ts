@@ -10,7 +10,7 @@
  * - renew / release: on condition that the epoch is still this holder's.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoCall, isConditionFailed } from './dynamo-errors';
+import { conditionalCall, dynamoCall, isConditionFailed } from './dynamo-errors';
 
 export interface TriggerLeaseItem {
   readonly epoch: number;
@@ -79,22 +79,16 @@ export class TriggerLeaseTable {
 
   /** Extends the lease to `expiresAt` if `epoch` still holds it (0 releases it). False when taken over. */
   async extend(group: string, topic: string, partition: number, epoch: number, expiresAt: number): Promise<boolean> {
-    try {
-      await dynamoCall('UpdateItem trigger lease renew', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { group, key: triggerLeaseKey(topic, partition) },
-            UpdateExpression: 'SET expiresAt = :exp',
-            ConditionExpression: 'epoch = :e',
-            ExpressionAttributeValues: { ':exp': expiresAt, ':e': epoch },
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('UpdateItem trigger lease renew', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { group, key: triggerLeaseKey(topic, partition) },
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: 'epoch = :e',
+          ExpressionAttributeValues: { ':exp': expiresAt, ':e': epoch },
+        }),
+      ),
+    );
   }
 }

@@ -10,7 +10,7 @@
  * calls for the same instance at once cannot silently lose one's positions.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoCall, isConditionFailed } from './dynamo-errors';
+import { conditionalCall, dynamoCall } from './dynamo-errors';
 
 export const UPSTASH_INSTANCE_PREFIX = 'upstash#';
 
@@ -68,23 +68,17 @@ export class UpstashInstanceTable {
    * `expectedVersion` (0: that there is none). False when another call wrote first.
    */
   async put(group: string, instanceId: string, expectedVersion: number, item: Omit<UpstashInstanceItem, 'version'>): Promise<boolean> {
-    try {
-      await dynamoCall('PutItem upstash instance', () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...item, group, key: upstashInstanceKey(instanceId), version: expectedVersion + 1, updatedAt: Date.now() },
-            ...(expectedVersion === 0
-              ? { ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' } }
-              : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    return conditionalCall('PutItem upstash instance', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...item, group, key: upstashInstanceKey(instanceId), version: expectedVersion + 1, updatedAt: Date.now() },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' } }
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      ),
+    );
   }
 
   async delete(group: string, instanceId: string): Promise<void> {

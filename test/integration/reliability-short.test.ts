@@ -2,7 +2,8 @@
  * The short version of the reliability matrix (`npm run test:reliability` runs the whole of it,
  * docs/reliability.md): a few scenarios with real processes — kill -9 at a crash point, a paused
  * and fenced writer plus an idempotent producer taken over by a newer epoch, a retry storm over
- * lost DynamoDB responses — for a few seconds each; the history checker must find nothing.
+ * lost DynamoDB responses, injected DynamoDB errors and lost commit answers — for a few seconds
+ * each; the history checker must find nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -201,7 +201,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
 ];
 
 /** The short version run by `npm test` (test/integration/reliability-short.test.ts). */
-export const SHORT_SCENARIOS = ['crash-after-commit', 'zombie', 'retry-storm'] as const;
+export const SHORT_SCENARIOS = ['crash-after-commit', 'zombie', 'retry-storm', 'dynamodb-faults'] as const;
 
 export function scenario(name: string): ScenarioSpec {
   const found = SCENARIOS.find((s) => s.name === name);

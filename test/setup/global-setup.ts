@@ -14,7 +14,7 @@ import type { TestProject } from 'vitest/node';
 import { spawnLocalStack } from '../helpers/local-stack-process';
 
 /** Test folders whose files talk to the local stack. */
-const NEEDS_STACK = [`${sep}test${sep}integration${sep}`, `${sep}test${sep}reliability${sep}`, `${sep}test${sep}compat${sep}`];
+const NEEDS_STACK = [`${sep}test${sep}integration${sep}`, `${sep}test${sep}reliability${sep}`, `${sep}test${sep}compat${sep}`, `${sep}test${sep}e2e${sep}`];
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (!(await runNeedsStack(project))) return undefined;

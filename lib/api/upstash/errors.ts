@@ -4,8 +4,7 @@
  * message}}`. The status and the message come from the one error type (lib/errors.ts); the code is
  * kept in the message's front so a log line still names it.
  */
-import { StreambedError, isStreambedError } from '../../errors';
-import { telemetry } from '../../observability';
+import { normalizeError } from '../error-response';
 import type { ApiResponse } from '../http';
 
 export interface UpstashErrorBody {
@@ -15,15 +14,7 @@ export interface UpstashErrorBody {
 
 /** The Upstash-shaped response for any thrown value; unknown failures are 503 (safe to retry). */
 export function upstashErrorResponse(err: unknown): ApiResponse {
-  let e: StreambedError;
-  if (isStreambedError(err)) {
-    e = err;
-  } else {
-    telemetry().logger.error('unexpected error', { error: err instanceof Error ? err : String(err) });
-    e = new StreambedError('UNAVAILABLE', 'internal error; safe to retry', { cause: err });
-  }
-  const headers: Record<string, string> = {};
-  if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
+  const { error: e, headers } = normalizeError(err);
   const body: UpstashErrorBody = { error: `${e.code}: ${e.message}`, status: e.status };
   return { status: e.status, headers, body };
 }

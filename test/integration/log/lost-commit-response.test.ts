@@ -1,14 +1,11 @@
 /**
- * KNOWN BUG, found by the reliability harness (docs/reliability.md, "Findings"): when DynamoDB
- * applies the commit's conditional UpdateItem but its response is lost, the SDK retries the same
- * UpdateItem, which now fails its condition (the end offset moved — by this very commit); the
- * append takes that for a lost race, re-reads and commits the same segment AGAIN at the next
- * offset. A plain producer's record, acknowledged once with one offset, is then readable at two
- * offsets (DESIGN.md invariant 1: "at exactly one offset"). The idempotent producer is not
- * affected (its re-check finds its own sequence and answers with the original offsets).
- *
- * `it.fails` keeps the suite green while the bug is open and turns red once append.ts is fixed:
- * then change it to `it`.
+ * Found by the reliability harness (docs/reliability.md, "Findings"): when DynamoDB applies the
+ * commit's conditional UpdateItem but its response is lost, the SDK retries the same UpdateItem,
+ * which then fails its condition (the end offset moved — by this very commit). The append used to
+ * take that for a lost race and commit the same segment AGAIN at the next offset: one record,
+ * acknowledged once, readable at two offsets (DESIGN.md invariant 1). lib/log/append.ts now looks
+ * for its own commit after a refusal (the leader's lastCommit, or the index when the refusal came
+ * on a retried attempt).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecords, createTopic, leaderState, readRecords } from '../../../lib/log';
@@ -34,7 +31,7 @@ async function readAll(storage: Storage, topic: TopicItem): Promise<string[]> {
 }
 
 describe.skipIf(Boolean(process.env.AWS_ENDPOINT_URL))('a commit whose response is lost', () => {
-  it.fails('appends the record once (plain producer)', async () => {
+  it('appends the record once (plain producer)', async () => {
     const topic = await createTopic(env.storage, { name: uniqueTopic('lost-commit'), partitions: 1 });
     await appendRecords(env.storage, topic, 0, recs('first'));
     // The next commit UpdateItem is applied, its response lost; the SDK's retry goes through.
@@ -49,5 +46,21 @@ describe.skipIf(Boolean(process.env.AWS_ENDPOINT_URL))('a commit whose response 
       clients.s3.destroy();
       clients.dynamo.destroy();
     }
+  });
+  it('finds its own commit in the index when another writer committed on top before the retry was refused', async () => {
+    const topic = await createTopic(env.storage, { name: uniqueTopic('lost-commit-rival'), partitions: 1 });
+    await appendRecords(env.storage, topic, 0, recs('first'));
+    // The real commit is applied; before the "retry" is refused, a rival appends on top of it
+    // (indexing it first, as every writer does before replacing the last commit).
+    const leaders = Object.create(env.storage.leaders) as Storage['leaders'];
+    leaders.commit = async (...args: Parameters<Storage['leaders']['commit']>) => {
+      const outcome = await env.storage.leaders.commit(...args);
+      expect(outcome).toBe('committed');
+      await appendRecords(env.storage, topic, 0, recs('rival'));
+      return 'uncertain';
+    };
+    const result = await appendRecords({ ...env.storage, leaders }, topic, 0, recs('once'));
+    expect(result.baseOffset).toBe(1);
+    expect(await readAll(env.storage, topic)).toEqual(['first', 'once', 'rival']);
   });
 });
