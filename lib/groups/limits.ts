@@ -3,10 +3,10 @@ import { StreambedError } from '../errors';
 
 const GROUP_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
-/** Group names as topic names: 1 to 249 of `[a-zA-Z0-9._-]` (trigger groups are `trigger.<name>`). */
+/** Group names as topic names: 1 to 249 of `[a-zA-Z0-9._-]`, not `.` or `..` (trigger groups are `trigger.<name>`). */
 export function validateGroupName(group: string): void {
-  if (!GROUP_NAME.test(group)) {
-    throw new StreambedError('INVALID_REQUEST', `group name "${group.slice(0, 300)}" is invalid: use 1 to 249 characters of [a-zA-Z0-9._-]`);
+  if (!GROUP_NAME.test(group) || group === '.' || group === '..') {
+    throw new StreambedError('INVALID_REQUEST', `group name "${group.slice(0, 300)}" is invalid: use 1 to 249 characters of [a-zA-Z0-9._-], and not "." or ".."`);
   }
 }
 

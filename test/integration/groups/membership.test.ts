@@ -1,3 +1,4 @@
+import { rawRequest } from '../../helpers/raw-http';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { api, type Api } from '../../helpers/http';
 import { beat, createTopic, expectBalanced, expectExactlyOneOwner, join, uniqueGroup } from './helpers';
@@ -125,6 +126,17 @@ describe('POST /v1/groups/{group}/members (join)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INVALID_REQUEST');
     expect(res.body.error.message).toMatch(/\[a-zA-Z0-9._-\]/);
+  });
+
+  it.each(['%2E', '%2E%2E'])('refuses the group name %s (sent unnormalized) with 400 INVALID_REQUEST', async (group) => {
+    // fetch() would resolve the dot segments away; a raw request sends them as they are.
+    const body = JSON.stringify({ topics: ['orders'] });
+    const res = await rawRequest(
+      inject('baseUrl'),
+      `POST /v1/groups/${group}/members HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(res.status).toBe(400);
+    expect((res.json() as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
   });
 
   it('accepts trigger-style names and 249-character names', async () => {
