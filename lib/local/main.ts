@@ -54,6 +54,10 @@ function banner(stack: LocalStack, triggers: readonly LocalTrigger[]): string {
 }
 
 async function main(): Promise<void> {
+  // The AWS SDK warns on Node 20 that its releases after early January 2027 need Node 22. The lock
+  // file pins a release that supports Node 20, so the notice would only bury the banner; set the
+  // variable to "false" to see it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = process.env.AWS_ENDPOINT_URL || undefined;
   const options = {
     port: portFromEnv('PORT', LOCAL_DEFAULTS.port),
