@@ -7,11 +7,11 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FencedError } from '../../../lib/errors';
 import { appendRecords, createTopic, leaderState, readRecords, setFailpoint, InjectedFault } from '../../../lib/log';
-import type { RecordInput } from '../../../lib/protocol';
 import type { Storage, TopicItem } from '../../../lib/storage';
 import { segmentPrefix } from '../../../lib/storage/schema';
 import { uniqueTopic } from '../../helpers/http';
 import { emulatedStorage, type EmulatedStorage } from '../../helpers/emulated-storage';
+import { textRecords as recs } from '../../helpers/records';
 
 let env: EmulatedStorage;
 let storage: Storage;
@@ -25,7 +25,6 @@ afterEach(() => {
   setFailpoint('append.after-segment-put', undefined);
 });
 
-const recs = (...values: string[]): RecordInput[] => values.map((v) => ({ key: null, value: Buffer.from(v), headers: [], timestamp: 1 }));
 
 async function readAll(topic: TopicItem): Promise<string[]> {
   const leader = await leaderState(storage, topic, 0);

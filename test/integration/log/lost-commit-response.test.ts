@@ -9,12 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecords, createTopic, leaderState, readRecords } from '../../../lib/log';
-import type { RecordInput } from '../../../lib/protocol';
 import { createClients } from '../../../lib/storage/clients';
 import { installFaults, parseFaultSpec } from '../../../lib/storage/fault-injection';
 import { createStorage, type Storage, type TopicItem } from '../../../lib/storage';
 import { uniqueTopic } from '../../helpers/http';
 import { emulatedStorage, type EmulatedStorage } from '../../helpers/emulated-storage';
+import { textRecords as recs } from '../../helpers/records';
 
 let env: EmulatedStorage;
 beforeAll(async () => {
@@ -22,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-const recs = (...values: string[]): RecordInput[] => values.map((v) => ({ key: null, value: Buffer.from(v), headers: [], timestamp: 1 }));
 
 async function readAll(storage: Storage, topic: TopicItem): Promise<string[]> {
   const leader = await leaderState(storage, topic, 0);

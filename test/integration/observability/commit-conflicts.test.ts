@@ -11,10 +11,10 @@ import { appendRecords, createTopic, leaderState } from '../../../lib/log';
 import { JsonLogger } from '../../../lib/observability/json-logger';
 import { MemoryTelemetry } from '../../../lib/observability/memory-telemetry';
 import { observeRequest } from '../../../lib/observability/request-observation';
-import type { RecordInput } from '../../../lib/protocol';
 import type { Storage, TopicItem } from '../../../lib/storage';
 import { uniqueTopic } from '../../helpers/http';
 import { emulatedStorage, type EmulatedStorage } from '../../helpers/emulated-storage';
+import { textRecords as recs } from '../../helpers/records';
 
 let env: EmulatedStorage;
 beforeAll(async () => {
@@ -22,7 +22,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => env?.stop());
 
-const recs = (...values: string[]): RecordInput[] => values.map((v) => ({ key: null, value: Buffer.from(v), headers: [], timestamp: 1 }));
 
 /** The real storage, except that before its first commit a rival append commits to the same partition. */
 function withRival(storage: Storage, topic: TopicItem): Storage {
